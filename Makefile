@@ -1,0 +1,64 @@
+# Convenience targets for norotriage. CMake is the build system; this file only
+# drives it. `make test` is what CI runs (.ci/run).
+#
+#   make setup    install the Debian 12 packages (scripts/setup.sh; a no-op when present)
+#   make build    configure build/ once, then build
+#   make run      assess examples/back-pain-day1.json
+#   make test     unit tests (ctest), then the shared acceptance vignettes
+#   make bench    micro-benchmarks (build/norotriage_bench; BENCH_ARGS=... to pass flags)
+#   make lint-kb  validate knowledge/*.yaml
+#   make clean    remove build/
+#
+# With CI=true (as set by most CI services) warnings are errors (-DNOROTRIAGE_WERROR=ON).
+
+BUILD_DIR  := build
+BUILD_TYPE ?= RelWithDebInfo
+SHARED     ?= ../shared
+BENCH_ARGS ?=
+CMAKE_ARGS ?=
+
+CONFIGURE_FLAGS := -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_ARGS)
+ifeq ($(CI),true)
+CONFIGURE_FLAGS += -DNOROTRIAGE_WERROR=ON
+endif
+
+.DEFAULT_GOAL := build
+.PHONY: all setup configure build run test bench lint-kb clean
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+# Configures only when build/ is not configured yet (or, under CI=true, when it
+# was configured without -Werror), so an existing cache and its options are kept.
+configure: setup
+	@if [ ! -f $(BUILD_DIR)/CMakeCache.txt ] || \
+	    { [ "$(CI)" = true ] && ! grep -q '^NOROTRIAGE_WERROR:BOOL=ON$$' $(BUILD_DIR)/CMakeCache.txt; }; then \
+	  echo "cmake -S . -B $(BUILD_DIR) $(CONFIGURE_FLAGS)"; \
+	  cmake -S . -B $(BUILD_DIR) $(CONFIGURE_FLAGS); \
+	fi
+
+build: configure
+	cmake --build $(BUILD_DIR) -j$$(nproc)
+
+run: build
+	./$(BUILD_DIR)/norotriage assess examples/back-pain-day1.json
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j2
+	@if [ -d $(SHARED)/tools ] && [ -f $(SHARED)/tools/check-vignettes.py ]; then \
+	  echo "python3 $(SHARED)/tools/check-vignettes.py $(BUILD_DIR)/norotriage tests/vignettes"; \
+	  python3 $(SHARED)/tools/check-vignettes.py $(BUILD_DIR)/norotriage tests/vignettes; \
+	else \
+	  echo "note: $(SHARED) not found; skipping check-vignettes.py (ctest already ran the vignettes)"; \
+	fi
+
+bench: build
+	./$(BUILD_DIR)/norotriage_bench $(BENCH_ARGS)
+
+lint-kb: build
+	./$(BUILD_DIR)/norotriage kb lint knowledge
+
+clean:
+	rm -rf $(BUILD_DIR)

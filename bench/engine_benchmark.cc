@@ -1,0 +1,164 @@
+// Micro-benchmarks of the engine, on the built-in knowledge base.
+//
+//   BM_EvaluateFlagsHydrationMedicines  AssessCompact on parsed findings (the batch fast path)
+//   BM_AssessFull                       Assess on a parsed request (every part of the result)
+//   BM_ParseAssessJson                  request JSON text -> ParseRequest -> Assess -> ToJson
+//   BM_LoadKnowledgeBase                LoadBuiltin: parse, validate and compile the YAML
+//
+// Each iteration of the first three handles one request of a fixed set of
+// eight, in turn; items_per_second is requests per second.
+//
+// Run: make bench, or build/norotriage_bench --benchmark_filter=Assess
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "norotriage/engine.h"
+#include "norotriage/knowledge_base.h"
+
+namespace norotriage {
+namespace {
+
+// Realistic, varied requests: the common self-care cases and a spread of flags.
+const char* const kRequests[] = {
+    // Adult, day 1, back pain from retching, some dehydration.
+    R"({"ref": "bench-1", "findings": {"age_years": 34, "sex": "female", "weight_kg": 70,
+        "days_since_onset": 1, "gi_ongoing": true, "vomits_24h": 6, "stools_24h": 3,
+        "keeps_fluids_down": true, "thirst": "thirsty", "dry_mouth": true, "back_pain": true,
+        "back_pain_site": "lower", "back_pain_days": 1, "back_pain_score": 5,
+        "back_pain_began_with_vomiting": true, "back_pain_mechanical": true,
+        "temperature_c": 37.6}})",
+    // Back pain with saddle numbness: emergency.
+    R"({"findings": {"age_years": 45, "back_pain": true, "back_pain_days": 3,
+        "saddle_numbness": true, "bladder_control_change": true}})",
+    // Child of eight with aching legs on day 2, drinking well.
+    R"({"findings": {"age_years": 8, "weight_kg": 26, "days_since_onset": 2, "gi_ongoing": true,
+        "stools_24h": 4, "keeps_fluids_down": true, "thirst": "normal", "dry_mouth": false,
+        "leg_aches": true, "leg_aches_days": 2, "leg_aches_score": 4, "temperature_c": 37.9}})",
+    // Older adult, confused, no urine for 14 hours: severe dehydration.
+    R"({"findings": {"age_years": 81, "weight_kg": 58, "days_since_onset": 2, "gi_ongoing": true,
+        "stools_24h": 7, "alertness": "confused", "hours_since_urine": 14, "dry_mouth": true,
+        "kidney_disease": true, "bp_or_water_tablets": true}})",
+    // One swollen calf after days in bed.
+    R"({"findings": {"age_years": 52, "weight_kg": 90, "days_since_onset": 5, "gi_ongoing": false,
+        "leg_aches": true, "leg_aches_days": 4, "one_leg_swollen": true,
+        "calf_tender_one_side": true, "bedbound_days": 4, "hormone_therapy": false}})",
+    // Flank pain with fever and burning urine.
+    R"({"findings": {"age_years": 29, "sex": "female", "pregnancy_weeks": 0, "back_pain": true,
+        "back_pain_site": "flank", "back_pain_days": 2, "temperature_c": 38.6,
+        "urinary_symptoms": true, "blood_in_urine": false}})",
+    // Pregnant, dizzy with dark urine, on metformin.
+    R"({"findings": {"age_years": 31, "sex": "female", "pregnancy_weeks": 24, "weight_kg": 68,
+        "days_since_onset": 1, "gi_ongoing": true, "vomits_24h": 4, "dizzy_on_standing": true,
+        "dark_urine": true, "metformin": true, "liver_disease": false}})",
+    // Back pain and nothing else known (many unanswered questions).
+    R"({"findings": {"age_years": 40, "back_pain": true}})",
+};
+
+// The knowledge base and the parsed requests, built once for all benchmarks.
+struct Fixture {
+  std::shared_ptr<const KnowledgeBase> kb;
+  std::vector<std::string> texts;
+  std::vector<Request> requests;
+  std::string error;  // non-empty when the fixture could not be built
+};
+
+Fixture BuildFixture() {
+  Fixture f;
+  auto kb = KnowledgeBase::LoadBuiltin();
+  if (!kb.ok()) {
+    f.error = "LoadBuiltin: " + kb.status().ToString();
+    return f;
+  }
+  f.kb = kb.value();
+  for (const char* text : kRequests) {
+    auto request = ParseRequest(*f.kb, text);
+    if (!request.ok()) {
+      f.error = "ParseRequest: " + request.error().ToString();
+      return f;
+    }
+    f.texts.emplace_back(text);
+    f.requests.push_back(std::move(request).value());
+  }
+  return f;
+}
+
+const Fixture& GetFixture() {
+  static const Fixture kFixture = BuildFixture();
+  return kFixture;
+}
+
+// Returns false (and marks the benchmark as failed) when the fixture is broken.
+bool FixtureOk(benchmark::State& state, const Fixture& f) {
+  if (f.error.empty()) return true;
+  state.SkipWithError(f.error.c_str());
+  return false;
+}
+
+void BM_EvaluateFlagsHydrationMedicines(benchmark::State& state) {
+  const Fixture& f = GetFixture();
+  if (!FixtureOk(state, f)) return;
+  size_t i = 0;
+  for (auto _ : state) {
+    CompactAssessment a = AssessCompact(*f.kb, f.requests[i].findings);
+    benchmark::DoNotOptimize(a);
+    if (++i == f.requests.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_EvaluateFlagsHydrationMedicines);
+
+void BM_AssessFull(benchmark::State& state) {
+  const Fixture& f = GetFixture();
+  if (!FixtureOk(state, f)) return;
+  size_t i = 0;
+  for (auto _ : state) {
+    Assessment a = Assess(*f.kb, f.requests[i]);
+    benchmark::DoNotOptimize(a);
+    if (++i == f.requests.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AssessFull);
+
+void BM_ParseAssessJson(benchmark::State& state) {
+  const Fixture& f = GetFixture();
+  if (!FixtureOk(state, f)) return;
+  size_t i = 0;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    auto request = ParseRequest(*f.kb, f.texts[i]);
+    if (!request.ok()) {
+      state.SkipWithError(request.error().ToString().c_str());
+      break;
+    }
+    std::string json = ToJson(Assess(*f.kb, request.value()));
+    benchmark::DoNotOptimize(json);
+    bytes += f.texts[i].size();
+    if (++i == f.texts.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+BENCHMARK(BM_ParseAssessJson);
+
+void BM_LoadKnowledgeBase(benchmark::State& state) {
+  for (auto _ : state) {
+    auto kb = KnowledgeBase::LoadBuiltin();
+    if (!kb.ok()) {
+      state.SkipWithError(kb.status().ToString().c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(kb);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_LoadKnowledgeBase)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace norotriage

@@ -1,0 +1,143 @@
+// The result of one assessment (spec/result.md), as plain data.
+//
+// Text fields are views into the KnowledgeBase that produced the assessment:
+// REQUIRES that knowledge base to outlive the Assessment. Lists are in the
+// order the spec gives (flags highest level first; unanswered highest
+// reachable disposition first).
+#ifndef NOROTRIAGE_ASSESSMENT_H_
+#define NOROTRIAGE_ASSESSMENT_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace norotriage {
+
+// DO NOT RENUMBER: ordered, compared and stored.
+enum class Level { kSelfCare = 0, kRoutine = 1, kUrgent = 2, kEmergency = 3 };
+std::string_view LevelId(Level level);           // "self_care", "routine", ...
+bool ParseLevel(std::string_view id, Level* out);
+
+enum class HydrationStatus { kNone = 0, kSome = 1, kSevere = 2 };
+std::string_view HydrationStatusId(HydrationStatus s);
+
+enum class Advice { kOk, kCaution, kAvoid, kReview };
+std::string_view AdviceId(Advice a);
+
+using Range = std::pair<int, int>;  // inclusive [low, high]
+
+struct FlagHit {
+  std::string_view id;
+  Level level = Level::kSelfCare;
+  std::string_view title;
+  std::string_view advice;
+  std::vector<std::string_view> because;   // finding ids that made it fire
+  std::vector<std::string_view> sources;   // citations
+};
+
+struct IvPlan {              // plan C figures for clinicians, when weight is known
+  int total_ml = 0;
+  int first_ml = 0;
+  int first_minutes = 0;
+  int then_ml = 0;
+  double then_hours = 0;
+};
+
+struct HydrationResult {
+  HydrationStatus status = HydrationStatus::kNone;
+  bool assessed = false;
+  char plan = 'A';                           // 'A', 'B' or 'C'
+  std::optional<int> ors_ml;                 // plan B with weight
+  std::optional<Range> ors_ml_range;         // plan B without weight
+  int over_hours = 0;                        // plan B: hours for the ORS
+  std::optional<Range> per_loose_stool_ml;   // plan A
+  std::optional<int> maintenance_ml_per_day; // when weight is known
+  std::optional<double> weight_loss_percent; // one decimal
+  std::optional<IvPlan> iv;                  // plan C with weight
+  std::vector<std::string_view> because;     // finding ids behind the status
+  std::string_view status_text;
+  std::string_view plan_text;
+  std::vector<std::string_view> sources;
+};
+
+struct Dose {
+  Range mg_per_dose{0, 0};
+  Range hours_between{0, 0};                 // min_hours_between = first
+  int max_mg_per_24h = 0;
+  int max_doses_per_24h = 0;                 // 0: not stated
+  std::string_view note;
+};
+
+struct MedicineResult {
+  std::string_view id;
+  std::string_view name;
+  Advice advice = Advice::kOk;
+  std::vector<std::string_view> reasons;
+  std::optional<Dose> dose;
+  std::string_view dose_text;                // e.g. "follow the pack" when no dose
+  std::vector<std::string_view> sources;
+};
+
+struct MechanismHit {
+  std::string_view id;
+  std::string_view title;
+  std::string_view explanation;
+  std::vector<std::string_view> because;
+  std::vector<std::string_view> sources;
+};
+
+struct PainType {
+  std::string_view region;                   // "back" | "legs"
+  std::string_view type;                     // "muscular" | "nerve" | "infectious" | "vascular"
+  std::string_view text;
+};
+
+struct TextItem {
+  std::string_view id;
+  std::string_view text;
+};
+
+struct ReviewPoint {
+  std::string_view pain;                     // "back" | "legs" | "vomiting" | "diarrhoea"
+  std::optional<double> days_left;           // absent when the days are unknown
+  int after_days = 0;
+  std::string_view text;
+};
+
+struct SafetyNetItem {
+  std::string_view flag;
+  Level level = Level::kSelfCare;
+  std::string_view text;
+};
+
+struct UnansweredItem {
+  std::string_view finding;
+  Level could_reach = Level::kSelfCare;
+  std::string_view question;
+  std::vector<std::string_view> for_flags;   // flags the answer could raise
+};
+
+struct Assessment {
+  std::optional<std::string> ref;
+  Level disposition = Level::kSelfCare;
+  std::string_view disposition_label;
+  std::string_view summary;
+  std::vector<FlagHit> flags;
+  HydrationResult hydration;
+  std::vector<MedicineResult> medicines;
+  std::vector<MechanismHit> mechanisms;
+  std::vector<PainType> pain_types;
+  std::vector<TextItem> self_care;
+  std::vector<TextItem> expected;            // follow_up.expected, one item per part
+  std::vector<ReviewPoint> review;
+  std::vector<SafetyNetItem> safety_net;
+  std::vector<UnansweredItem> unanswered;
+  std::string_view kb_version;
+  std::vector<std::string_view> rules_fired;
+};
+
+}  // namespace norotriage
+
+#endif  // NOROTRIAGE_ASSESSMENT_H_

@@ -1,0 +1,51 @@
+// The assessment engine: request text -> findings -> assessment -> output.
+//
+// Every function here is pure and thread-safe: it reads the immutable
+// KnowledgeBase and its arguments, and touches no global state.
+#ifndef NOROTRIAGE_ENGINE_H_
+#define NOROTRIAGE_ENGINE_H_
+
+#include <string>
+#include <string_view>
+
+#include "norotriage/assessment.h"
+#include "norotriage/findings.h"
+#include "norotriage/knowledge_base.h"
+#include "norotriage/status.h"
+
+namespace norotriage {
+
+// Parses and validates one request (spec/request.md). On error returns the
+// first problem found, with its JSON path: an unknown id (with "did you mean"),
+// a wrong type, a value out of range, a choice not in the list, a duplicate
+// key, a contradiction, or a missing age. Never a partial request.
+// Budget: linear in the size of `json`; inputs over 1 MiB are rejected.
+Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_view json);
+
+// Assesses valid findings under the policy. REQUIRES: `findings` came from
+// ParseRequest (or is equally valid) for this `kb`. The result borrows text
+// from `kb`. Budget: a few microseconds.
+Assessment Assess(const KnowledgeBase& kb, const Request& request);
+
+// Only the disposition, flags' ids, hydration status and medicine advice
+// (the fast path for batch --compact and benchmarks).
+struct CompactAssessment {
+  Level disposition = Level::kSelfCare;
+  HydrationStatus hydration = HydrationStatus::kNone;
+  bool hydration_assessed = false;
+  std::vector<std::string_view> flags;
+  std::vector<std::pair<std::string_view, Advice>> medicines;
+};
+CompactAssessment AssessCompact(const KnowledgeBase& kb, const Findings& findings);
+
+// The result object of spec/result.md as one line of JSON.
+std::string ToJson(const Assessment& a);
+
+// The human-readable result: disposition first, then warning signs, what to
+// do, why it hurts, fluids, pain relief, what to expect, when to get help and
+// the questions still open. `color` adds ANSI colours.
+std::string ToText(const Assessment& a, bool color);
+
+}  // namespace norotriage
+
+#endif  // NOROTRIAGE_ENGINE_H_

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs the build and test dependencies of norotriage on Debian 12.
+#
+# Idempotent: when every package is already installed it does nothing and
+# prints nothing (no apt-get update). Otherwise, as root, it runs
+# `apt-get update` once and installs only the missing packages.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential g++ cmake make pkg-config python3
+  libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev libcli11-dev libfmt-dev
+  libsqlitecpp-dev libsqlite3-dev libpqxx-dev libcpp-httplib-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+)
+
+# A package counts as installed only in state "install ok installed"
+# (dpkg -s also succeeds for removed packages whose config files remain).
+is_installed() {
+  dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed$'
+}
+
+if ! command -v dpkg >/dev/null 2>&1; then
+  echo "setup.sh: dpkg not found; this script supports Debian 12 only." >&2
+  echo "setup.sh: install these packages by hand: ${PACKAGES[*]}" >&2
+  exit 1
+fi
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! is_installed "$pkg"; then
+    missing+=("$pkg")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup.sh: missing packages: ${missing[*]}" >&2
+  echo "setup.sh: as root, run:" >&2
+  echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "setup.sh: installing ${missing[*]}"
+apt-get update
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"

@@ -1,0 +1,152 @@
+// The compiled knowledge base: everything the evaluator needs, immutable.
+//
+// Value slots: slots [0, findings.size()) are the findings of a request, in
+// vocabulary order; then the derived values kWeightLossSlot and
+// kHydrationSlot (see SlotLayout). All conditions are slices of `program`.
+//
+// Thread safety: never modified after the compiler returns it; shared
+// read-only by every thread.
+#ifndef NOROTRIAGE_COMPILE_COMPILED_KB_H_
+#define NOROTRIAGE_COMPILE_COMPILED_KB_H_
+
+#include <array>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "compile/program.h"
+#include "norotriage/assessment.h"
+#include "norotriage/knowledge_base.h"
+
+namespace norotriage::internal {
+
+using Sources = std::vector<std::string>;  // resolved citations
+
+struct FlagRule {
+  std::string id;
+  Level level = Level::kUrgent;
+  Cond when;
+  std::string title, advice, safety_net;
+  Sources sources;
+};
+
+struct Band {                 // an age band with a volume range
+  double min_age = 0;         // inclusive
+  double max_age = 1e9;       // exclusive
+  Range ml{0, 0};
+};
+
+struct HydrationRules {
+  Cond severe, some;
+  std::vector<int> sign_slots;  // slots whose being known makes the status "assessed"
+  std::array<std::string, 3> status_text;
+  std::string plan_text[3];     // A, B, C
+  std::vector<Band> per_stool;  // plan A
+  double ors_ml_per_kg = 75, over_hours = 4, ors_max_ml = 4000;
+  std::vector<Band> ors_by_age; // plan B without weight
+  double iv_ml_per_kg = 100, first_ml_per_kg = 30, first_minutes = 30;
+  double then_ml_per_kg = 70, then_hours = 2.5;
+  double child_below_age = 16, adult_ml_per_kg = 30;
+  std::vector<std::pair<double, double>> holliday_segar;  // {up_to_kg (inf for last), ml_per_kg}
+  Sources sources;
+};
+
+struct MedCondition {
+  Cond when;
+  std::string reason, if_unknown;
+  Sources sources;
+};
+
+struct DoseRule {
+  bool present = false;
+  double min_age = 16, min_weight = 0;
+  Range mg{0, 0};
+  Range hours{0, 0};
+  int max_mg_24h = 0, max_doses_24h = 0;
+  std::string note;
+  // by weight
+  double mg_per_kg = 0, max_mg_dose = 0, max_mg_per_kg_24h = 0;
+  Range wt_hours{0, 0};
+  int wt_max_mg_24h = 0;
+  bool has_by_weight = false;
+};
+
+struct MedicineRule {
+  std::string id, name;
+  bool is_review = false;              // sick_day_rules style
+  MedCondition review;                 // is_review only
+  std::vector<MedCondition> avoid, caution;
+  std::string ok_text;
+  DoseRule dose;
+  std::string no_weight_text, not_kept_down_text;
+  int caution_max_mg_24h = 0;          // 0: none
+  Sources sources;                     // union of all conditions' sources
+};
+
+struct TextRule {                      // mechanisms, self-care, expected course
+  std::string id, title, text;
+  Cond when;                           // empty: always
+  Sources sources;
+};
+
+struct PainTypeRule {
+  std::string type, text;
+  Cond when;
+  Sources sources;
+};
+
+struct PainRegion {
+  std::string region;
+  Cond present;
+  std::string default_type, default_text;
+  std::vector<PainTypeRule> types;
+};
+
+struct ReviewRule {
+  std::string pain, text;
+  Cond present;
+  int days_slot = -1;
+  int after_days = 0;
+  Sources sources;
+};
+
+struct ConsistencyRule {
+  Cond error_if;
+  std::string path, message;
+};
+
+struct DispositionText {
+  std::string label, summary;
+};
+
+struct CompiledKb {
+  std::string version;
+  std::vector<FindingSpec> findings;
+  std::unordered_map<std::string, int> finding_index;
+  std::vector<std::string> slot_names;                 // findings, then derived
+  std::vector<std::vector<std::string>> slot_choices;  // per slot
+  int weight_loss_slot = -1, hydration_slot = -1;
+  int age_slot = -1, weight_slot = -1, pre_weight_slot = -1;
+  int keeps_fluids_down_slot = -1;
+  size_t slot_count() const { return slot_names.size(); }
+
+  Program program;
+  std::vector<std::pair<std::string, Cond>> definitions;
+  std::vector<ConsistencyRule> consistency;
+  std::array<DispositionText, 4> dispositions;         // indexed by Level
+  std::vector<FlagRule> flags;                         // highest level first, file order within
+  HydrationRules hydration;
+  std::vector<MedicineRule> medicines;
+  std::vector<TextRule> mechanisms;
+  std::vector<PainRegion> pain_regions;
+  std::vector<TextRule> self_care;
+  std::vector<TextRule> expected;
+  std::vector<ReviewRule> review;
+  std::vector<std::pair<std::string, std::string>> sources;  // id, cite
+};
+
+}  // namespace norotriage::internal
+
+#endif  // NOROTRIAGE_COMPILE_COMPILED_KB_H_

@@ -1,0 +1,239 @@
+#include "compile/condition_compiler.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "util/spell.h"
+
+namespace norotriage::internal {
+
+ConditionCompiler::ConditionCompiler(CompiledKb* kb, const CondBudget& budget,
+                                     size_t max_program_size)
+    : kb_(kb), budget_(budget), max_program_size_(max_program_size) {
+  for (size_t i = 0; i < kb->findings.size(); ++i) {
+    const FindingSpec& f = kb->findings[i];
+    SlotType t = f.type == FindingType::kBool     ? SlotType::kBool
+                 : f.type == FindingType::kChoice ? SlotType::kChoice
+                                                  : SlotType::kNumber;
+    symbols_[f.id] = {t, static_cast<int>(i)};
+  }
+  symbols_["weight_loss_percent"] = {SlotType::kNumber, kb->weight_loss_slot};
+  symbols_["hydration"] = {SlotType::kChoice, kb->hydration_slot};
+}
+
+bool ConditionCompiler::IsName(const std::string& id) const {
+  return symbols_.count(id) || definitions_.count(id);
+}
+
+CondError ConditionCompiler::UnknownName(const std::string& name, size_t offset) const {
+  std::vector<std::string> all;
+  for (const auto& [k, v] : symbols_) all.push_back(k);
+  for (const auto& [k, v] : definitions_) all.push_back(k);
+  std::sort(all.begin(), all.end());
+  std::string hint = Suggest(name, all);
+  return CondError{offset, hint.empty()
+                               ? fmt::format("unknown finding or definition '{}'", name)
+                               : fmt::format("unknown finding or definition '{}' (did you mean '{}'?)",
+                                             name, hint)};
+}
+
+CondError ConditionCompiler::Resolve(const CondItem& item, std::vector<Instr>* out) {
+  auto lookup = [&](const std::string& name, const Symbol** sym) -> CondError {
+    auto it = symbols_.find(name);
+    if (it == symbols_.end()) return UnknownName(name, item.offset);
+    *sym = &it->second;
+    return {};
+  };
+  const std::string& name = item.names.empty() ? std::string() : item.names[0];
+  switch (item.kind) {
+    case CondItem::Kind::kAnd:
+    case CondItem::Kind::kOr: {
+      Instr in;
+      in.op = item.kind == CondItem::Kind::kAnd ? Op::kAnd : Op::kOr;
+      in.n = static_cast<uint16_t>(item.n);
+      out->push_back(in);
+      return {};
+    }
+    case CondItem::Kind::kNot:
+      out->push_back(Instr{Op::kNot});
+      return {};
+    case CondItem::Kind::kAtLeast: {
+      Instr in;
+      in.op = Op::kAtLeast;
+      in.n = static_cast<uint16_t>(item.n);
+      in.k = static_cast<uint16_t>(item.k);
+      out->push_back(in);
+      return {};
+    }
+    case CondItem::Kind::kKnown: {
+      const Symbol* sym = nullptr;
+      if (auto e = lookup(name, &sym); !e.message.empty()) return e;
+      Instr in;
+      in.op = Op::kKnown;
+      in.slot = sym->slot;
+      out->push_back(in);
+      return {};
+    }
+    case CondItem::Kind::kName: {
+      if (auto d = definitions_.find(name); d != definitions_.end()) {
+        const auto& code = kb_->program.code;
+        out->insert(out->end(), code.begin() + d->second.begin, code.begin() + d->second.end);
+        return {};
+      }
+      const Symbol* sym = nullptr;
+      if (auto e = lookup(name, &sym); !e.message.empty()) return e;
+      if (sym->type != SlotType::kBool) {
+        return CondError{item.offset,
+                         fmt::format("'{}' is a {}; compare it (e.g. '{} {}')", name,
+                                     sym->type == SlotType::kNumber ? "number" : "choice", name,
+                                     sym->type == SlotType::kNumber ? ">= 1" : "= <choice>")};
+      }
+      Instr in;
+      in.op = Op::kBool;
+      in.slot = sym->slot;
+      out->push_back(in);
+      return {};
+    }
+    case CondItem::Kind::kIn: {
+      const Symbol* sym = nullptr;
+      if (auto e = lookup(name, &sym); !e.message.empty()) return e;
+      if (sym->type != SlotType::kChoice) {
+        return CondError{item.offset, fmt::format("'{}' is not a choice; 'in' needs one", name)};
+      }
+      const auto& choices = kb_->slot_choices[sym->slot];
+      Instr in;
+      in.op = Op::kIn;
+      in.slot = sym->slot;
+      for (const auto& c : item.set) {
+        auto it = std::find(choices.begin(), choices.end(), c);
+        if (it == choices.end()) {
+          std::string hint = Suggest(c, choices);
+          return CondError{item.offset, fmt::format("'{}' is not a choice of '{}'{}", c, name,
+                                                    hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
+        }
+        in.mask |= uint64_t{1} << (it - choices.begin());
+      }
+      out->push_back(in);
+      return {};
+    }
+    case CondItem::Kind::kCompare: {
+      if (item.names.size() > 1) {
+        Instr in;
+        in.op = Op::kSum;
+        in.cmp = item.cmp;
+        in.n = static_cast<uint16_t>(item.names.size());
+        in.slot = static_cast<int32_t>(kb_->program.sum_slots.size());
+        if (item.value_kind != CondItem::ValueKind::kNumber) {
+          return CondError{item.offset, "a sum must be compared with a number"};
+        }
+        in.value = item.number;
+        for (const auto& n : item.names) {
+          const Symbol* sym = nullptr;
+          if (auto e = lookup(n, &sym); !e.message.empty()) return e;
+          if (sym->type != SlotType::kNumber) {
+            return CondError{item.offset, fmt::format("'{}' is not a number; it cannot be summed", n)};
+          }
+          if (sym->slot < static_cast<int>(kb_->findings.size()) &&
+              kb_->findings[sym->slot].min < 0) {
+            return CondError{item.offset, fmt::format("'{}' can be negative; sums need findings >= 0", n)};
+          }
+          kb_->program.sum_slots.push_back(sym->slot);
+        }
+        out->push_back(in);
+        return {};
+      }
+      const Symbol* sym = nullptr;
+      if (auto e = lookup(name, &sym); !e.message.empty()) return e;
+      const bool eq_ne = item.cmp == Cmp::kEq || item.cmp == Cmp::kNe;
+      Instr in;
+      in.slot = sym->slot;
+      switch (sym->type) {
+        case SlotType::kBool: {
+          if (item.value_kind != CondItem::ValueKind::kTrue &&
+              item.value_kind != CondItem::ValueKind::kFalse) {
+            return CondError{item.offset, fmt::format("'{}' is true or false; compare it with true or false", name)};
+          }
+          if (!eq_ne) return CondError{item.offset, fmt::format("'{}' is true or false; use = or !=", name)};
+          in.op = Op::kBool;
+          out->push_back(in);
+          bool want_true = (item.value_kind == CondItem::ValueKind::kTrue) == (item.cmp == Cmp::kEq);
+          if (!want_true) out->push_back(Instr{Op::kNot});
+          return {};
+        }
+        case SlotType::kChoice: {
+          if (item.value_kind != CondItem::ValueKind::kName) {
+            return CondError{item.offset, fmt::format("'{}' is a choice; compare it with one of its choices", name)};
+          }
+          if (!eq_ne) return CondError{item.offset, fmt::format("'{}' is a choice; use =, != or in", name)};
+          const auto& choices = kb_->slot_choices[sym->slot];
+          auto it = std::find(choices.begin(), choices.end(), item.value_name);
+          if (it == choices.end()) {
+            std::string hint = Suggest(item.value_name, choices);
+            return CondError{item.offset, fmt::format("'{}' is not a choice of '{}'{}", item.value_name, name,
+                                                      hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint))};
+          }
+          in.op = Op::kIn;
+          in.mask = uint64_t{1} << (it - choices.begin());
+          out->push_back(in);
+          if (item.cmp == Cmp::kNe) out->push_back(Instr{Op::kNot});
+          return {};
+        }
+        case SlotType::kNumber: {
+          if (item.value_kind != CondItem::ValueKind::kNumber) {
+            return CondError{item.offset, fmt::format("'{}' is a number; compare it with a number", name)};
+          }
+          in.op = Op::kCompare;
+          in.cmp = item.cmp;
+          in.value = item.number;
+          out->push_back(in);
+          return {};
+        }
+      }
+      return {};
+    }
+  }
+  return {};
+}
+
+Result<Cond, CondError> ConditionCompiler::Compile(std::string_view text) {
+  auto items = ParseCondition(text, budget_);
+  if (!items.ok()) return items.error();
+  std::vector<Instr> code;
+  for (const CondItem& item : items.value()) {
+    if (auto e = Resolve(item, &code); !e.message.empty()) return e;
+  }
+  // Check the evaluation stack stays within kMaxStack.
+  int depth = 0, max_depth = 0;
+  for (const Instr& in : code) {
+    switch (in.op) {
+      case Op::kAnd: case Op::kOr: case Op::kAtLeast: depth -= in.n - 1; break;
+      case Op::kNot: break;
+      default: ++depth;
+    }
+    max_depth = std::max(max_depth, depth);
+  }
+  if (max_depth > kMaxStack) {
+    return CondError{0, fmt::format("condition needs {} stack slots; the limit is {}", max_depth, kMaxStack)};
+  }
+  if (depth != 1) return CondError{0, "internal error: condition does not reduce to one value"};
+  auto& prog = kb_->program.code;
+  if (prog.size() + code.size() > max_program_size_) {
+    return CondError{0, fmt::format("the knowledge base is larger than {} instructions", max_program_size_)};
+  }
+  Cond c;
+  c.begin = static_cast<uint32_t>(prog.size());
+  prog.insert(prog.end(), code.begin(), code.end());
+  c.end = static_cast<uint32_t>(prog.size());
+  return c;
+}
+
+Result<Cond, CondError> ConditionCompiler::Define(const std::string& id, std::string_view text) {
+  auto c = Compile(text);
+  if (!c.ok()) return c;
+  definitions_[id] = c.value();
+  kb_->definitions.emplace_back(id, c.value());
+  return c;
+}
+
+}  // namespace norotriage::internal

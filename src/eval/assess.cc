@@ -1,0 +1,183 @@
+// Assess: flags and disposition, care plan, explanations, open questions.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "compile/compiled_kb.h"
+#include "eval/care_plan.h"
+#include "eval/evaluator.h"
+#include "eval/request_state.h"
+#include "norotriage/engine.h"
+
+namespace norotriage {
+
+using internal::CompiledKb;
+using internal::Explained;
+using internal::kTrue;
+using internal::kFalse;
+using internal::RequestState;
+using internal::SlotSet;
+
+namespace {
+
+void AddFindings(const CompiledKb& kb, const SlotSet& set, std::vector<std::string_view>* out) {
+  for (size_t i = 0; i < kb.findings.size(); ++i) {
+    if (set.test(i)) out->push_back(kb.findings[i].id);
+  }
+}
+
+void AddSources(const internal::Sources& s, std::vector<std::string_view>* out) {
+  for (const auto& x : s) out->push_back(x);
+}
+
+bool Holds(const CompiledKb& kb, internal::Cond c, const RequestState& st) {
+  return c.empty() || internal::Eval(kb.program, c, st.values.data()) == kTrue;
+}
+
+// Findings that never change during an illness: a flag that is false on these
+// alone (e.g. 'infant' for an adult) can never apply, so it needs no safety net.
+bool CanEverApply(const CompiledKb& kb, const internal::FlagRule& f, const RequestState& st) {
+  std::array<double, internal::kMaxSlots> v;
+  v.fill(Findings::kUnknown);
+  for (size_t i = 0; i < kb.findings.size(); ++i) {
+    if (kb.findings[i].group == "patient" && kb.findings[i].id != "weight_kg") v[i] = st.values[i];
+  }
+  return internal::Eval(kb.program, f.when, v.data()) != kFalse;
+}
+
+}  // namespace
+
+Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
+  const CompiledKb& kb = kbase.compiled();
+  RequestState st;
+  internal::PrepareState(kb, request.findings, &st);
+  const double* v = st.values.data();
+  const internal::DerivedInfo derived = internal::ExplainDerived(kb, st);
+
+  Assessment a;
+  a.ref = request.ref;
+  a.kb_version = kb.version;
+
+  // Flags and the disposition.
+  std::vector<bool> fired(kb.flags.size());
+  for (size_t i = 0; i < kb.flags.size(); ++i) {
+    const auto& f = kb.flags[i];
+    if (internal::Eval(kb.program, f.when, v) != kTrue) continue;
+    fired[i] = true;
+    FlagHit hit;
+    hit.id = f.id;
+    hit.level = f.level;
+    hit.title = f.title;
+    hit.advice = f.advice;
+    AddFindings(kb, internal::Explain(kb, f.when, v, derived).why, &hit.because);
+    AddSources(f.sources, &hit.sources);
+    a.disposition = std::max(a.disposition, f.level);
+    a.flags.push_back(std::move(hit));
+    a.rules_fired.push_back(f.id);
+  }
+  const auto& disp = kb.dispositions[static_cast<int>(a.disposition)];
+  a.disposition_label = disp.label;
+  a.summary = disp.summary;
+
+  internal::FillHydration(kb, st, derived, &a.hydration);
+  internal::FillMedicines(kb, st, &a.medicines);
+
+  for (const auto& m : kb.mechanisms) {
+    if (!Holds(kb, m.when, st)) continue;
+    MechanismHit hit;
+    hit.id = m.id;
+    hit.title = m.title;
+    hit.explanation = m.text;
+    AddFindings(kb, internal::Explain(kb, m.when, v, derived).why, &hit.because);
+    AddSources(m.sources, &hit.sources);
+    a.mechanisms.push_back(std::move(hit));
+    a.rules_fired.push_back(m.id);
+  }
+  for (const auto& region : kb.pain_regions) {
+    if (!Holds(kb, region.present, st)) continue;
+    bool any = false;
+    for (const auto& t : region.types) {
+      if (!Holds(kb, t.when, st)) continue;
+      a.pain_types.push_back({region.region, t.type, t.text});
+      any = true;
+    }
+    if (!any) a.pain_types.push_back({region.region, region.default_type, region.default_text});
+  }
+  for (const auto& s : kb.self_care) {
+    if (Holds(kb, s.when, st)) a.self_care.push_back({s.id, s.text});
+  }
+  for (const auto& e : kb.expected) {
+    if (Holds(kb, e.when, st)) a.expected.push_back({e.id, e.text});
+  }
+  for (const auto& r : kb.review) {
+    if (!Holds(kb, r.present, st)) continue;
+    ReviewPoint p;
+    p.pain = r.pain;
+    p.after_days = r.after_days;
+    p.text = r.text;
+    if (double days = v[r.days_slot]; !std::isnan(days)) p.days_left = std::max(0.0, r.after_days - days);
+    a.review.push_back(p);
+  }
+
+  // Safety net: the emergency and urgent signs not present, most serious first.
+  for (size_t i = 0; i < kb.flags.size(); ++i) {
+    const auto& f = kb.flags[i];
+    if (fired[i] || f.level < Level::kUrgent || !CanEverApply(kb, f, st)) continue;
+    a.safety_net.push_back({f.id, f.level, f.safety_net});
+  }
+
+  // Unanswered: unknown findings that could still raise the disposition,
+  // highest reachable level first, then in vocabulary order.
+  std::vector<int> reach(kb.findings.size(), -1);
+  std::vector<std::vector<std::string_view>> why(kb.findings.size());
+  for (size_t i = 0; i < kb.flags.size(); ++i) {
+    const auto& f = kb.flags[i];
+    if (fired[i] || f.level <= a.disposition) continue;
+    Explained e = internal::Explain(kb, f.when, v, derived);
+    if (!e.possible()) continue;
+    for (size_t s = 0; s < kb.findings.size(); ++s) {
+      if (!e.open.test(s)) continue;
+      reach[s] = std::max(reach[s], static_cast<int>(f.level));
+      why[s].push_back(f.id);
+    }
+  }
+  // Hydration signs that could raise the status change the fluid plan even
+  // when they cannot change the disposition.
+  for (size_t s = 0; s < kb.findings.size(); ++s) {
+    if (derived.hydration_open.test(s) && reach[s] < 0) reach[s] = static_cast<int>(a.disposition);
+  }
+  for (int level = 3; level >= 0; --level) {
+    for (size_t s = 0; s < kb.findings.size(); ++s) {
+      if (reach[s] != level) continue;
+      UnansweredItem u;
+      u.finding = kb.findings[s].id;
+      u.could_reach = static_cast<Level>(level);
+      u.question = kb.findings[s].question;
+      u.for_flags = std::move(why[s]);
+      a.unanswered.push_back(std::move(u));
+    }
+  }
+  return a;
+}
+
+CompactAssessment AssessCompact(const KnowledgeBase& kbase, const Findings& findings) {
+  const CompiledKb& kb = kbase.compiled();
+  RequestState st;
+  internal::PrepareState(kb, findings, &st);
+  CompactAssessment c;
+  c.hydration = st.hydration;
+  c.hydration_assessed = st.assessed;
+  for (const auto& f : kb.flags) {
+    if (internal::Eval(kb.program, f.when, st.values.data()) != kTrue) continue;
+    c.flags.push_back(f.id);
+    c.disposition = std::max(c.disposition, f.level);
+  }
+  for (const auto& m : kb.medicines) {
+    bool listed = true;
+    Advice adv = internal::MedicineAdviceOf(kb, m, st, &listed);
+    if (listed) c.medicines.emplace_back(m.id, adv);
+  }
+  return c;
+}
+
+}  // namespace norotriage

@@ -1,0 +1,79 @@
+// Fluid plan: WHO plans A/B/C sized by weight or age, and daily maintenance.
+#include <algorithm>
+#include <cmath>
+
+#include "eval/care_plan.h"
+
+namespace norotriage::internal {
+
+int RoundTo10(double x) { return static_cast<int>(std::floor(x / 10.0 + 0.5)) * 10; }
+int FloorTo10(double x) { return static_cast<int>(std::floor(x / 10.0 + 1e-9)) * 10; }
+
+namespace {
+
+const Band* FindBand(const std::vector<Band>& bands, double age) {
+  for (const Band& b : bands) {
+    if (age >= b.min_age && age < b.max_age) return &b;
+  }
+  return nullptr;
+}
+
+double HollidaySegar(const std::vector<std::pair<double, double>>& steps, double kg) {
+  double total = 0, below = 0;
+  for (const auto& [up_to, ml_per_kg] : steps) {
+    double band = std::min(kg, up_to) - below;
+    if (band <= 0) break;
+    total += band * ml_per_kg;
+    below = up_to;
+  }
+  return total;
+}
+
+}  // namespace
+
+void FillHydration(const CompiledKb& kb, const RequestState& st, const DerivedInfo& derived,
+                   HydrationResult* out) {
+  const HydrationRules& h = kb.hydration;
+  const double age = st.values[kb.age_slot];
+  const double kg = st.values[kb.weight_slot];
+  const bool has_weight = !std::isnan(kg);
+  out->status = st.hydration;
+  out->assessed = st.assessed;
+  const int plan = static_cast<int>(st.hydration);
+  out->plan = static_cast<char>('A' + plan);
+  out->status_text = h.status_text[plan];
+  out->plan_text = h.plan_text[plan];
+  for (const auto& s : h.sources) out->sources.push_back(s);
+  for (size_t i = 0; i < kb.findings.size(); ++i) {
+    if (derived.hydration_why.test(i) && st.assessed) out->because.push_back(kb.findings[i].id);
+  }
+  if (double loss = st.values[kb.weight_loss_slot]; !std::isnan(loss)) {
+    out->weight_loss_percent = std::round(loss * 10.0) / 10.0;
+  }
+  if (st.hydration != HydrationStatus::kSevere) {
+    if (const Band* b = FindBand(h.per_stool, age)) out->per_loose_stool_ml = b->ml;
+  }
+  if (st.hydration == HydrationStatus::kSome) {
+    out->over_hours = static_cast<int>(h.over_hours);
+    if (has_weight) {
+      out->ors_ml = RoundTo10(std::min(h.ors_ml_per_kg * kg, h.ors_max_ml));
+    } else if (const Band* b = FindBand(h.ors_by_age, age)) {
+      out->ors_ml_range = b->ml;
+    }
+  }
+  if (st.hydration == HydrationStatus::kSevere && has_weight) {
+    IvPlan iv;
+    iv.total_ml = RoundTo10(h.iv_ml_per_kg * kg);
+    iv.first_ml = RoundTo10(h.first_ml_per_kg * kg);
+    iv.first_minutes = static_cast<int>(h.first_minutes);
+    iv.then_ml = RoundTo10(h.then_ml_per_kg * kg);
+    iv.then_hours = h.then_hours;
+    out->iv = iv;
+  }
+  if (has_weight) {
+    double ml = age < h.child_below_age ? HollidaySegar(h.holliday_segar, kg) : h.adult_ml_per_kg * kg;
+    out->maintenance_ml_per_day = RoundTo10(ml);
+  }
+}
+
+}  // namespace norotriage::internal

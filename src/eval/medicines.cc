@@ -1,0 +1,114 @@
+// Pain relief advice: avoid / caution / ok with reasons, and safe doses.
+#include <algorithm>
+#include <cmath>
+
+#include "eval/care_plan.h"
+
+namespace norotriage::internal {
+namespace {
+
+struct Verdict {
+  Advice advice = Advice::kOk;
+  bool listed = true;
+};
+
+Verdict Judge(const CompiledKb& kb, const MedicineRule& m, const RequestState& st,
+              std::vector<std::string_view>* reasons) {
+  const double* v = st.values.data();
+  Verdict out;
+  if (m.is_review) {
+    out.listed = Eval(kb.program, m.review.when, v) == kTrue;
+    out.advice = Advice::kReview;
+    if (out.listed && reasons) reasons->push_back(m.review.reason);
+    return out;
+  }
+  bool any_avoid = false, any_unknown = false;
+  for (const auto& c : m.avoid) {
+    Tri t = Eval(kb.program, c.when, v);
+    if (t == kTrue) {
+      any_avoid = true;
+      if (reasons) reasons->push_back(c.reason);
+    }
+    any_unknown = any_unknown || t == kUnknown;
+  }
+  if (any_avoid) {
+    out.advice = Advice::kAvoid;
+    return out;
+  }
+  if (any_unknown) {
+    out.advice = Advice::kCaution;
+    if (reasons) {
+      for (const auto& c : m.avoid) {
+        if (Eval(kb.program, c.when, v) == kUnknown) reasons->push_back(c.if_unknown);
+      }
+    }
+  }
+  for (const auto& c : m.caution) {
+    if (Eval(kb.program, c.when, v) == kTrue) {
+      out.advice = Advice::kCaution;
+      if (reasons) reasons->push_back(c.reason);
+    }
+  }
+  if (out.advice == Advice::kOk && reasons && !m.ok_text.empty()) reasons->push_back(m.ok_text);
+  return out;
+}
+
+// The dose for this person, or nullopt (then the pack's age dose applies).
+std::optional<Dose> DoseFor(const CompiledKb& kb, const MedicineRule& m, const RequestState& st,
+                            Advice advice) {
+  const DoseRule& d = m.dose;
+  if (!d.present || advice == Advice::kAvoid) return std::nullopt;
+  const double age = st.values[kb.age_slot];
+  const double kg = st.values[kb.weight_slot];
+  const bool has_weight = !std::isnan(kg);
+  int cap = advice == Advice::kCaution && m.caution_max_mg_24h > 0 ? m.caution_max_mg_24h : 0;
+  Dose out;
+  out.note = d.note;
+  if (age >= d.min_age && (!has_weight || kg >= d.min_weight)) {
+    out.mg_per_dose = d.mg;
+    out.hours_between = d.hours;
+    out.max_mg_per_24h = d.max_mg_24h;
+    out.max_doses_per_24h = d.max_doses_24h;
+  } else if (d.has_by_weight && has_weight) {
+    int mg = FloorTo10(std::min(d.mg_per_kg * kg, d.max_mg_dose));
+    if (mg <= 0) return std::nullopt;
+    out.mg_per_dose = {mg, mg};
+    out.hours_between = d.wt_hours;
+    out.max_mg_per_24h = FloorTo10(std::min(d.max_mg_per_kg_24h * kg, static_cast<double>(d.wt_max_mg_24h)));
+    // State the dose count only when the daily cap allows it at the full dose.
+    out.max_doses_per_24h = 0;
+  } else {
+    return std::nullopt;
+  }
+  if (cap > 0 && out.max_mg_per_24h > cap) out.max_mg_per_24h = cap;
+  return out;
+}
+
+}  // namespace
+
+Advice MedicineAdviceOf(const CompiledKb& kb, const MedicineRule& m, const RequestState& st, bool* listed) {
+  Verdict v = Judge(kb, m, st, nullptr);
+  *listed = v.listed;
+  return v.advice;
+}
+
+void FillMedicines(const CompiledKb& kb, const RequestState& st, std::vector<MedicineResult>* out) {
+  const double fluids_down = st.values[kb.keeps_fluids_down_slot];
+  for (const MedicineRule& m : kb.medicines) {
+    MedicineResult r;
+    Verdict v = Judge(kb, m, st, &r.reasons);
+    if (!v.listed) continue;
+    r.id = m.id;
+    r.name = m.name;
+    r.advice = v.advice;
+    r.dose = DoseFor(kb, m, st, v.advice);
+    if (!r.dose && m.dose.present && v.advice != Advice::kAvoid) r.dose_text = m.no_weight_text;
+    if (fluids_down == 0 && !m.not_kept_down_text.empty() && v.advice != Advice::kAvoid) {
+      r.reasons.push_back(m.not_kept_down_text);
+    }
+    for (const auto& s : m.sources) r.sources.push_back(s);
+    out->push_back(std::move(r));
+  }
+}
+
+}  // namespace norotriage::internal

@@ -1,0 +1,140 @@
+#include "norotriage/knowledge_base.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "compile/compiled_kb.h"
+#include "kb/loader.h"
+#include "util/spell.h"
+
+namespace norotriage {
+
+namespace internal {
+const std::vector<KbFile>& EmbeddedKbFiles();  // generated: cmake/embed_kb.cmake
+}  // namespace internal
+
+KnowledgeBase::KnowledgeBase(std::unique_ptr<internal::CompiledKb> impl) : impl_(std::move(impl)) {}
+KnowledgeBase::~KnowledgeBase() = default;
+
+Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::LoadFiles(const std::vector<KbFile>& files,
+                                                                      const KbLimits& limits) {
+  auto kb = internal::LoadKb(files, limits);
+  if (!kb.ok()) return kb.status();
+  return std::shared_ptr<const KnowledgeBase>(new KnowledgeBase(std::move(kb).value()));
+}
+
+Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::LoadDir(const std::string& dir,
+                                                                    const KbLimits& limits) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return Status::NotFound(fmt::format("{}: not a directory", dir));
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml") names.push_back(entry.path().string());
+  }
+  if (ec) return Status::Unavailable(fmt::format("{}: {}", dir, ec.message()));
+  std::sort(names.begin(), names.end());
+  if (names.empty()) return Status::NotFound(fmt::format("{}: no .yaml files", dir));
+  if (names.size() > limits.max_files) {
+    return Status::InvalidArgument(fmt::format("{}: more than {} files", dir, limits.max_files));
+  }
+  std::vector<KbFile> files;
+  size_t total = 0;
+  for (const auto& name : names) {
+    std::ifstream in(name, std::ios::binary);
+    if (!in) return Status::Unavailable(fmt::format("{}: cannot read", name));
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    total += ss.str().size();
+    if (total > limits.max_bytes) {
+      return Status::InvalidArgument(fmt::format("{}: the knowledge base is larger than {} bytes", dir, limits.max_bytes));
+    }
+    files.push_back({name, ss.str()});
+  }
+  return LoadFiles(files, limits);
+}
+
+Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::LoadBuiltin() {
+  return LoadFiles(internal::EmbeddedKbFiles());
+}
+
+const std::string& KnowledgeBase::version() const { return impl_->version; }
+const std::vector<FindingSpec>& KnowledgeBase::findings() const { return impl_->findings; }
+
+int KnowledgeBase::FindingIndex(std::string_view id) const {
+  auto it = impl_->finding_index.find(std::string(id));
+  return it == impl_->finding_index.end() ? -1 : it->second;
+}
+
+std::string KnowledgeBase::SuggestFinding(std::string_view id) const {
+  std::vector<std::string> ids;
+  for (const auto& f : impl_->findings) ids.push_back(f.id);
+  return internal::Suggest(id, ids);
+}
+
+namespace {
+
+const char* TypeName(FindingType t) {
+  switch (t) {
+    case FindingType::kBool: return "bool";
+    case FindingType::kNumber: return "number";
+    case FindingType::kInteger: return "integer";
+    case FindingType::kChoice: return "choice";
+  }
+  return "?";
+}
+
+std::string Join(const std::vector<std::string>& v, std::string_view sep) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? std::string(sep) : "") + v[i];
+  return out;
+}
+
+}  // namespace
+
+std::string KnowledgeBase::Describe() const {
+  const auto& kb = *impl_;
+  std::string out = fmt::format("Knowledge base {}\n\nFindings ({}):\n", kb.version, kb.findings.size());
+  for (const auto& f : kb.findings) {
+    std::string type = TypeName(f.type);
+    if (f.type == FindingType::kNumber || f.type == FindingType::kInteger) {
+      type += fmt::format(" {}–{}", f.min, f.max);
+    } else if (f.type == FindingType::kChoice) {
+      type += " {" + Join(f.choices, ", ") + "}";
+    }
+    out += fmt::format("  {:<32} {:<28} {}\n", f.id, type, f.question);
+  }
+  out += fmt::format("\nFlags ({}):\n", kb.flags.size());
+  for (const auto& f : kb.flags) {
+    out += fmt::format("  {:<30} {:<10} {}\n      sources: {}\n", f.id, LevelId(f.level), f.title,
+                       Join(f.sources, "; "));
+  }
+  out += fmt::format("\nMedicines ({}):\n", kb.medicines.size());
+  for (const auto& m : kb.medicines) {
+    out += fmt::format("  {:<30} {} avoid, {} caution rules\n", m.id, m.avoid.size(), m.caution.size());
+  }
+  out += fmt::format("\nMechanisms ({}):\n", kb.mechanisms.size());
+  for (const auto& m : kb.mechanisms) out += fmt::format("  {:<30} {}\n", m.id, m.title);
+  out += fmt::format("\nSelf-care items: {}; expected-course items: {}; review points: {}; sources: {}\n",
+                     kb.self_care.size(), kb.expected.size(), kb.review.size(), kb.sources.size());
+  return out;
+}
+
+std::string KnowledgeBase::DumpProgram() const {
+  const auto& kb = *impl_;
+  std::string out;
+  for (const auto& [id, c] : kb.definitions) {
+    out += "definition " + id + ":\n" + internal::DumpCond(kb.program, c, kb.slot_names, kb.slot_choices);
+  }
+  for (const auto& f : kb.flags) {
+    out += "flag " + f.id + ":\n" + internal::DumpCond(kb.program, f.when, kb.slot_names, kb.slot_choices);
+  }
+  out += fmt::format("total instructions: {}\n", kb.program.code.size());
+  return out;
+}
+
+}  // namespace norotriage

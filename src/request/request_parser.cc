@@ -1,0 +1,220 @@
+// ParseRequest: JSON text -> validated Findings, with JSON-path errors.
+//
+// simdjson's on-demand parser walks the document once. Every key is checked
+// (unknown ids get a "did you mean"), duplicates are rejected, every value is
+// type- and range-checked, and the knowledge base's consistency rules reject
+// contradictions. Nothing partial is ever returned.
+#include <cmath>
+#include <string>
+#include <unordered_set>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "compile/compiled_kb.h"
+#include "eval/evaluator.h"
+#include "eval/request_state.h"
+#include "norotriage/engine.h"
+
+namespace norotriage {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+constexpr size_t kMaxRequestBytes = 1 << 20;
+
+bool IsIdentifier(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  }
+  return true;
+}
+
+// A printable, bounded rendering of untrusted text for messages.
+std::string Shown(std::string_view s) {
+  std::string out;
+  for (char c : s.substr(0, 64)) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || c == '"' || c == '\\') out += fmt::format("\\x{:02x}", u);
+    else out += c;
+  }
+  if (s.size() > 64) out += "…";
+  return out;
+}
+
+std::string FindingPath(std::string_view key) {
+  return IsIdentifier(key) ? fmt::format("$.findings.{}", key)
+                           : fmt::format("$.findings[\"{}\"]", Shown(key));
+}
+
+const char* JsonTypeName(od::json_type t) {
+  switch (t) {
+    case od::json_type::array: return "a list";
+    case od::json_type::object: return "an object";
+    case od::json_type::number: return "a number";
+    case od::json_type::string: return "text";
+    case od::json_type::boolean: return "true/false";
+    case od::json_type::null: return "null";
+  }
+  return "something else";
+}
+
+std::string FormatNumber(double d) { return fmt::format("{}", d); }
+
+std::string ChoiceList(const FindingSpec& f) {
+  std::string out;
+  for (size_t i = 0; i < f.choices.size(); ++i) out += (i ? ", " : "") + f.choices[i];
+  return out;
+}
+
+InputError Err(std::string path, std::string msg) { return InputError{std::move(path), std::move(msg)}; }
+
+InputError Malformed(simdjson::error_code e, std::string path = "$") {
+  return Err(std::move(path), fmt::format("malformed JSON: {}", simdjson::error_message(e)));
+}
+
+// Parses the value of finding `f` into *out (NaN for null).
+std::optional<InputError> ParseValue(const FindingSpec& f, od::value val, const std::string& path,
+                                     double* out) {
+  od::json_type type;
+  if (auto e = val.type().get(type)) return Malformed(e, path);
+  if (type == od::json_type::null) {
+    *out = Findings::kUnknown;
+    return std::nullopt;
+  }
+  switch (f.type) {
+    case FindingType::kBool: {
+      bool b;
+      if (type != od::json_type::boolean) return Err(path, fmt::format("expected true or false, got {}", JsonTypeName(type)));
+      if (auto e = val.get_bool().get(b)) return Malformed(e, path);
+      *out = b ? 1 : 0;
+      return std::nullopt;
+    }
+    case FindingType::kNumber:
+    case FindingType::kInteger: {
+      if (type != od::json_type::number) return Err(path, fmt::format("expected a number, got {}", JsonTypeName(type)));
+      double d;
+      if (auto e = val.get_double().get(d)) {
+        return Err(path, fmt::format("is not a number that can be read ({})", simdjson::error_message(e)));
+      }
+      if (!std::isfinite(d)) return Err(path, "is not a finite number");
+      if (f.type == FindingType::kInteger && d != std::floor(d)) {
+        return Err(path, fmt::format("{} is not a whole number", FormatNumber(d)));
+      }
+      if (d < f.min) return Err(path, fmt::format("{} is below the minimum of {}", FormatNumber(d), FormatNumber(f.min)));
+      if (d > f.max) return Err(path, fmt::format("{} is above the maximum of {}", FormatNumber(d), FormatNumber(f.max)));
+      *out = d;
+      return std::nullopt;
+    }
+    case FindingType::kChoice: {
+      if (type != od::json_type::string) {
+        return Err(path, fmt::format("expected one of: {}; got {}", ChoiceList(f), JsonTypeName(type)));
+      }
+      std::string_view s;
+      if (auto e = val.get_string().get(s)) return Malformed(e, path);
+      for (size_t i = 0; i < f.choices.size(); ++i) {
+        if (f.choices[i] == s) {
+          *out = static_cast<double>(i);
+          return std::nullopt;
+        }
+      }
+      return Err(path, fmt::format("\"{}\" is not one of: {}", Shown(s), ChoiceList(f)));
+    }
+  }
+  return Err(path, "unsupported finding type");
+}
+
+std::optional<InputError> ParseFindings(const KnowledgeBase& kb, od::value val, Findings* findings) {
+  od::json_type type;
+  if (auto e = val.type().get(type)) return Malformed(e, "$.findings");
+  if (type != od::json_type::object) {
+    return Err("$.findings", fmt::format("expected an object of finding ids and values, got {}", JsonTypeName(type)));
+  }
+  od::object obj;
+  if (auto e = val.get_object().get(obj)) return Malformed(e, "$.findings");
+  std::vector<bool> seen(kb.findings().size());
+  for (auto field : obj) {
+    std::string_view key;
+    if (auto e = field.unescaped_key().get(key)) return Malformed(e, "$.findings");
+    std::string path = FindingPath(key);
+    int idx = kb.FindingIndex(key);
+    if (idx < 0) {
+      std::string hint = kb.SuggestFinding(key);
+      return Err(path, hint.empty() ? fmt::format("unknown finding '{}'", Shown(key))
+                                    : fmt::format("unknown finding '{}' (did you mean '{}'?)", Shown(key), hint));
+    }
+    if (seen[idx]) return Err(path, "is given twice");
+    seen[idx] = true;
+    od::value v;
+    if (auto e = field.value().get(v)) return Malformed(e, path);
+    double d;
+    if (auto err = ParseValue(kb.findings()[idx], v, path, &d)) return err;
+    findings->set(idx, d);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_view json) {
+  if (json.size() > kMaxRequestBytes) {
+    return Err("$", fmt::format("the request is larger than {} bytes", kMaxRequestBytes));
+  }
+  thread_local od::parser parser;  // not thread-safe: one per thread
+  simdjson::padded_string padded(json);
+  od::document doc;
+  if (auto e = parser.iterate(padded).get(doc)) return Malformed(e);
+  od::json_type type;
+  if (auto e = doc.type().get(type)) return Malformed(e);
+  if (type != od::json_type::object) {
+    return Err("$", fmt::format("expected a JSON object with \"findings\", got {}", JsonTypeName(type)));
+  }
+  od::object obj;
+  if (auto e = doc.get_object().get(obj)) return Malformed(e);
+  Request req;
+  req.findings = Findings(kb.findings().size());
+  bool have_findings = false, have_ref = false;
+  for (auto field : obj) {
+    std::string_view key;
+    if (auto e = field.unescaped_key().get(key)) return Malformed(e);
+    od::value v;
+    if (auto e = field.value().get(v)) return Malformed(e);
+    if (key == "ref") {
+      if (have_ref) return Err("$.ref", "is given twice");
+      have_ref = true;
+      od::json_type t;
+      if (auto e = v.type().get(t)) return Malformed(e, "$.ref");
+      if (t == od::json_type::null) continue;
+      if (t != od::json_type::string) return Err("$.ref", fmt::format("expected text, got {}", JsonTypeName(t)));
+      std::string_view s;
+      if (auto e = v.get_string().get(s)) return Malformed(e, "$.ref");
+      if (s.size() > 256) return Err("$.ref", "is longer than 256 characters");
+      req.ref = std::string(s);
+    } else if (key == "findings") {
+      if (have_findings) return Err("$.findings", "is given twice");
+      have_findings = true;
+      if (auto err = ParseFindings(kb, v, &req.findings)) return *err;
+    } else {
+      return Err(IsIdentifier(key) ? fmt::format("$.{}", key) : fmt::format("$[\"{}\"]", Shown(key)),
+                 "unknown field (a request has \"ref\" and \"findings\")");
+    }
+  }
+  // After the root object, the document must be at its end.
+  if (const char* rest = nullptr; doc.current_location().get(rest) == simdjson::SUCCESS) {
+    return Err("$", "unexpected text after the JSON object");
+  }
+  if (!have_findings) return Err("$.findings", "is required");
+  const auto& ckb = kb.compiled();
+  if (!req.findings.known(ckb.age_slot)) return Err("$.findings.age_years", "is required");
+  internal::RequestState st;
+  internal::PrepareState(ckb, req.findings, &st);
+  for (const auto& c : ckb.consistency) {
+    if (internal::Eval(ckb.program, c.error_if, st.values.data()) == internal::kTrue) {
+      return Err(FindingPath(c.path), c.message);
+    }
+  }
+  return req;
+}
+
+}  // namespace norotriage

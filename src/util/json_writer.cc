@@ -1,0 +1,166 @@
+#include "util/json_writer.h"
+
+#include <cassert>
+#include <charconv>
+#include <cmath>
+#include <iterator>
+
+#include <fmt/format.h>
+
+namespace norotriage::internal {
+namespace {
+
+constexpr int kTrackedDepth = 64;  // object_bits_ has one bit per level
+
+// Length of the valid UTF-8 sequence that starts at s[i] (a byte >= 0x80), or
+// 0 when it is not valid. Follows the well-formed byte sequences table of
+// Unicode (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) -> unsigned {
+    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u;
+  };
+  auto cont = [&](size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
+    const unsigned b = byte(k);
+    return b >= lo && b <= hi;
+  };
+  const unsigned c = byte(0);
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
+  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;  // no surrogates
+  if (c >= 0xE1 && c <= 0xEF) return cont(1) && cont(2) ? 3 : 0;
+  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+  return 0;  // 0x80..0xC1 and 0xF5..0xFF never start a sequence
+}
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+}  // namespace
+
+void JsonWriter::BeforeValue() {
+  // Inside an object a value must follow its Key; inside an array, no Key.
+  assert(depth_ == 0 || depth_ > kTrackedDepth ||
+         after_key_ == (((object_bits_ >> (depth_ - 1)) & 1u) != 0));
+  if (need_comma_) out_->push_back(',');
+  need_comma_ = true;
+  after_key_ = false;
+}
+
+void JsonWriter::Open(char bracket, bool is_object) {
+  BeforeValue();
+  out_->push_back(bracket);
+  ++depth_;
+  if (depth_ <= kTrackedDepth) {
+    const uint64_t bit = uint64_t{1} << (depth_ - 1);
+    object_bits_ = is_object ? (object_bits_ | bit) : (object_bits_ & ~bit);
+  }
+  need_comma_ = false;
+}
+
+void JsonWriter::Close(char bracket, bool is_object) {
+  assert(depth_ > 0 && !after_key_);
+  assert(depth_ > kTrackedDepth || (((object_bits_ >> (depth_ - 1)) & 1u) != 0) == is_object);
+  (void)is_object;  // only checked by the assert
+  out_->push_back(bracket);
+  --depth_;
+  need_comma_ = true;
+}
+
+void JsonWriter::BeginObject() { Open('{', true); }
+void JsonWriter::EndObject() { Close('}', true); }
+void JsonWriter::BeginArray() { Open('[', false); }
+void JsonWriter::EndArray() { Close(']', false); }
+
+void JsonWriter::Key(std::string_view key) {
+  assert(depth_ > 0 && !after_key_);
+  assert(depth_ > kTrackedDepth || ((object_bits_ >> (depth_ - 1)) & 1u) != 0);
+  if (need_comma_) out_->push_back(',');
+  AppendQuoted(key);
+  out_->push_back(':');
+  need_comma_ = false;
+  after_key_ = true;
+}
+
+void JsonWriter::String(std::string_view value) {
+  BeforeValue();
+  AppendQuoted(value);
+}
+
+void JsonWriter::Int(long long value) {
+  BeforeValue();
+  char buf[24];  // 20 digits and a sign
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  (void)ec;  // cannot fail: the buffer fits every long long
+  out_->append(buf, end);
+}
+
+void JsonWriter::Double(double value) {
+  BeforeValue();
+  if (!std::isfinite(value)) {
+    out_->append("null");
+    return;
+  }
+  // fmt's "{}" is the shortest round-trip form (Dragonbox), and its output
+  // ("3", "0.1", "1e+21", "-0") is always a valid JSON number for finite input.
+  char buf[32];  // the longest shortest form is 24 chars (-2.2250738585072014e-308)
+  const auto result = fmt::format_to_n(buf, sizeof buf, "{}", value);
+  out_->append(buf, result.out);
+}
+
+void JsonWriter::Bool(bool value) {
+  BeforeValue();
+  out_->append(value ? "true" : "false");
+}
+
+void JsonWriter::Null() {
+  BeforeValue();
+  out_->append("null");
+}
+
+void JsonWriter::AppendQuoted(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string& out = *out_;
+  out.push_back('"');
+  // Copy runs of bytes that need no escaping in one append: most text is
+  // plain ASCII, so this is a scan and a memcpy.
+  size_t run = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      const size_t len = Utf8SequenceLength(s, i);
+      if (len != 0) {
+        i += len;
+        continue;
+      }
+      out.append(s.data() + run, i - run);
+      out.append(kReplacement);
+      run = ++i;
+      continue;
+    }
+    out.append(s.data() + run, i - run);
+    switch (c) {
+      case '"': out.append("\\\""); break;
+      case '\\': out.append("\\\\"); break;
+      case '\b': out.append("\\b"); break;
+      case '\f': out.append("\\f"); break;
+      case '\n': out.append("\\n"); break;
+      case '\r': out.append("\\r"); break;
+      case '\t': out.append("\\t"); break;
+      default: {
+        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+        out.append(esc, sizeof esc);
+      }
+    }
+    run = ++i;
+  }
+  out.append(s.data() + run, s.size() - run);
+  out.push_back('"');
+}
+
+}  // namespace norotriage::internal

@@ -1,0 +1,161 @@
+// Loader errors: one test per kind, each naming file, line and column.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "kb_test_util.h"
+
+namespace norotriage::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+using KbLoaderTest = KbTestWithBuiltinFiles;
+
+TEST_F(KbLoaderTest, RepositoryKnowledgeBaseLoads) {
+  auto kb = KnowledgeBase::LoadFiles(files_);
+  ASSERT_TRUE(kb.ok()) << kb.status().ToString();
+  EXPECT_EQ(kb.value()->findings().size(), 85u);
+  auto builtin = KnowledgeBase::LoadBuiltin();
+  ASSERT_TRUE(builtin.ok()) << builtin.status().ToString();
+  EXPECT_EQ(builtin.value()->version(), kb.value()->version());
+}
+
+TEST_F(KbLoaderTest, UnknownFindingInConditionSuggestsAndPointsAtIt) {
+  Replace("flags.yaml", "when: \"back_pain and (saddle_numbness", "when: \"back_pain and (saddle_numbnes");
+  // Line 9 of flags.yaml: the quoted text starts at column 12; "saddle" is 15 further on.
+  EXPECT_THAT(LoadError(), StartsWith("knowledge/flags.yaml:9:27: unknown finding or definition 'saddle_numbnes' "
+                                      "(did you mean 'saddle_numbness'?)"));
+}
+
+TEST_F(KbLoaderTest, WrongTypeComparison) {
+  Replace("flags.yaml", "when: \"leg_weakness = progressing\"", "when: \"leg_weakness >= 3\"");
+  std::string err = LoadError();
+  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:17:"));
+  EXPECT_THAT(err, HasSubstr("'leg_weakness' is a choice"));
+}
+
+TEST_F(KbLoaderTest, BoolComparedWithNumber) {
+  Replace("flags.yaml", "when: \"back_pain and (saddle_numbness", "when: \"back_pain >= 2 and (saddle_numbness");
+  EXPECT_THAT(LoadError(), HasSubstr("'back_pain' is true or false"));
+}
+
+TEST_F(KbLoaderTest, ChoiceThatDoesNotExist) {
+  Replace("flags.yaml", "leg_weakness = progressing", "leg_weakness = progresing");
+  EXPECT_THAT(LoadError(), HasSubstr("'progresing' is not a choice of 'leg_weakness' (did you mean 'progressing'?)"));
+}
+
+TEST_F(KbLoaderTest, RuleWithoutSources) {
+  Replace("flags.yaml",
+          "    sources: [seed-back-types, seed-back-misdiagnosis, nice-cks-cauda-equina, bass-2018, nhs-back-pain]\n", "");
+  std::string err = LoadError();
+  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:7:"));
+  EXPECT_THAT(err, HasSubstr("sources"));
+}
+
+TEST_F(KbLoaderTest, UnknownSource) {
+  Replace("flags.yaml", "sources: [seed-back-types, seed-back-misdiagnosis, nice-cks-cauda-equina",
+          "sources: [seed-back-typos, seed-back-misdiagnosis, nice-cks-cauda-equina");
+  EXPECT_THAT(LoadError(), HasSubstr("unknown source 'seed-back-typos' (did you mean 'seed-back-types'?)"));
+}
+
+TEST_F(KbLoaderTest, DuplicateId) {
+  Replace("flags.yaml", "- id: progressive_weakness", "- id: cauda_equina");
+  std::string err = LoadError();
+  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:15:"));
+  EXPECT_THAT(err, HasSubstr("duplicate flag id 'cauda_equina'"));
+}
+
+TEST_F(KbLoaderTest, RequiredFlagMissing) {
+  Replace("flags.yaml", "- id: progressive_weakness", "- id: progressive_weakness_renamed");
+  EXPECT_THAT(LoadError(), HasSubstr("the flag 'progressive_weakness' is required by the policy and missing"));
+}
+
+TEST_F(KbLoaderTest, FlagBelowPolicyLevel) {
+  Replace("flags.yaml", "- id: cauda_equina\n    level: emergency", "- id: cauda_equina\n    level: urgent");
+  std::string err = LoadError();
+  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:8:"));
+  EXPECT_THAT(err, HasSubstr("must be at least 'emergency'"));
+}
+
+TEST_F(KbLoaderTest, UnknownKey) {
+  Replace("flags.yaml", "    title: \"Signs of pressure", "    tilte: \"Signs of pressure");
+  EXPECT_THAT(LoadError(), StartsWith("knowledge/flags.yaml:10:5: unknown key 'tilte' (did you mean 'title'?)"));
+}
+
+TEST_F(KbLoaderTest, YamlSyntaxError) {
+  Replace("flags.yaml", "    level: emergency\n", "    level: [emergency\n");
+  EXPECT_THAT(LoadError(), StartsWith("knowledge/flags.yaml:"));
+  EXPECT_THAT(LoadError(), HasSubstr("YAML error"));
+}
+
+TEST_F(KbLoaderTest, UnknownSection) {
+  File("flags.yaml").text += "\nflagz: []\n";
+  EXPECT_THAT(LoadError(), HasSubstr("unknown section 'flagz' (did you mean 'flags'?)"));
+}
+
+TEST_F(KbLoaderTest, SectionDefinedTwice) {
+  File("self_care.yaml").text += "\nversion: \"x\"\n";
+  EXPECT_THAT(LoadError(), HasSubstr("section 'version' is already defined at knowledge/kb.yaml"));
+}
+
+TEST_F(KbLoaderTest, SyntaxErrorInCondition) {
+  Replace("flags.yaml", "when: \"leg_weakness = progressing\"", "when: \"leg_weakness = progressing and\"");
+  EXPECT_THAT(LoadError(), HasSubstr("condition ends where a finding was expected"));
+}
+
+TEST_F(KbLoaderTest, NestingBudget) {
+  std::string deep(40, '(');
+  deep += "seizure";
+  deep += std::string(40, ')');
+  Replace("flags.yaml", "when: \"leg_weakness = progressing\"", "when: \"" + deep + "\"");
+  EXPECT_THAT(LoadError(), HasSubstr("nested deeper than 32 levels"));
+}
+
+TEST_F(KbLoaderTest, TokenBudget) {
+  std::string longer = "seizure";
+  for (int i = 0; i < 300; ++i) longer += " or seizure";
+  Replace("flags.yaml", "when: \"leg_weakness = progressing\"", "when: \"" + longer + "\"");
+  EXPECT_THAT(LoadError(), HasSubstr("longer than 512 tokens"));
+}
+
+TEST_F(KbLoaderTest, DefinitionMayNotUseALaterOne) {
+  Replace("definitions.yaml", "when: \"temperature_c >= 38.0\"", "when: \"temperature_c >= 38.0 or pregnant\"");
+  EXPECT_THAT(LoadError(), HasSubstr("unknown finding or definition 'pregnant'"));
+}
+
+TEST_F(KbLoaderTest, UnknownFindingType) {
+  Replace("findings.yaml", "type: bool", "type: boolean");
+  EXPECT_THAT(LoadError(), HasSubstr("type 'boolean' is not bool, number, integer or choice"));
+}
+
+TEST_F(KbLoaderTest, EmptyKnowledgeBase) {
+  auto kb = KnowledgeBase::LoadFiles({});
+  ASSERT_FALSE(kb.ok());
+  EXPECT_THAT(kb.status().message(), HasSubstr("no files"));
+}
+
+TEST_F(KbLoaderTest, SizeBudget) {
+  KbLimits limits;
+  limits.max_bytes = 1000;
+  auto kb = KnowledgeBase::LoadFiles(files_, limits);
+  ASSERT_FALSE(kb.ok());
+  EXPECT_THAT(kb.status().message(), HasSubstr("larger than 1000 bytes"));
+}
+
+TEST_F(KbLoaderTest, RuleCountBudget) {
+  KbLimits limits;
+  limits.max_rules = 10;
+  auto kb = KnowledgeBase::LoadFiles(files_, limits);
+  ASSERT_FALSE(kb.ok());
+  EXPECT_THAT(kb.status().message(), HasSubstr("rules; the limit is 10"));
+}
+
+TEST_F(KbLoaderTest, LoadDirNamesMissingDirectory) {
+  auto kb = KnowledgeBase::LoadDir("/nonexistent/knowledge");
+  ASSERT_FALSE(kb.ok());
+  EXPECT_EQ(kb.status().code(), Status::Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace norotriage::testing

@@ -130,6 +130,9 @@ struct CompiledKb {
   int weight_loss_slot = -1, hydration_slot = -1;
   int age_slot = -1, weight_slot = -1, pre_weight_slot = -1;
   int keeps_fluids_down_slot = -1;
+  // Findings that do not change during an illness (group "patient", except
+  // weight): a flag false on these alone can never apply to this person.
+  std::vector<int> static_slots;
   size_t slot_count() const { return slot_names.size(); }
 
   Program program;

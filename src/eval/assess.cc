@@ -34,15 +34,14 @@ bool Holds(const CompiledKb& kb, internal::Cond c, const RequestState& st) {
   return c.empty() || internal::Eval(kb.program, c, st.values.data()) == kTrue;
 }
 
-// Findings that never change during an illness: a flag that is false on these
-// alone (e.g. 'infant' for an adult) can never apply, so it needs no safety net.
-bool CanEverApply(const CompiledKb& kb, const internal::FlagRule& f, const RequestState& st) {
+// The request's values with only the findings that never change during an
+// illness kept: a flag false on these alone (e.g. 'infant' for an adult) can
+// never apply, so it needs no safety net.
+std::array<double, internal::kMaxSlots> StaticValues(const CompiledKb& kb, const RequestState& st) {
   std::array<double, internal::kMaxSlots> v;
   v.fill(Findings::kUnknown);
-  for (size_t i = 0; i < kb.findings.size(); ++i) {
-    if (kb.findings[i].group == "patient" && kb.findings[i].id != "weight_kg") v[i] = st.values[i];
-  }
-  return internal::Eval(kb.program, f.when, v.data()) != kFalse;
+  for (int s : kb.static_slots) v[s] = st.values[s];
+  return v;
 }
 
 }  // namespace
@@ -120,9 +119,11 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
   }
 
   // Safety net: the emergency and urgent signs not present, most serious first.
+  const auto fixed = StaticValues(kb, st);
   for (size_t i = 0; i < kb.flags.size(); ++i) {
     const auto& f = kb.flags[i];
-    if (fired[i] || f.level < Level::kUrgent || !CanEverApply(kb, f, st)) continue;
+    if (fired[i] || f.level < Level::kUrgent) continue;
+    if (internal::Eval(kb.program, f.when, fixed.data()) == kFalse) continue;
     a.safety_net.push_back({f.id, f.level, f.safety_net});
   }
 

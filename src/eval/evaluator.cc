@@ -131,7 +131,8 @@ void SlotOpen(const CompiledKb& kb, int slot, const double* v, const DerivedInfo
 
 Explained Explain(const CompiledKb& kb, Cond cond, const double* values, const DerivedInfo& derived) {
   const Program& prog = kb.program;
-  Explained stack[kMaxStack];
+  // Reused per thread: a fresh array would zero 64 bitset pairs on every call.
+  thread_local Explained stack[kMaxStack];
   int sp = 0;
   for (uint32_t pc = cond.begin; pc < cond.end; ++pc) {
     const Instr& in = prog.code[pc];

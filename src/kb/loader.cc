@@ -241,6 +241,11 @@ class Loader {
     kb_->weight_slot = kb_->finding_index["weight_kg"];
     kb_->pre_weight_slot = kb_->finding_index["pre_illness_weight_kg"];
     kb_->keeps_fluids_down_slot = kb_->finding_index["keeps_fluids_down"];
+    for (size_t i = 0; i < kb_->findings.size(); ++i) {
+      if (kb_->findings[i].group == "patient" && static_cast<int>(i) != kb_->weight_slot) {
+        kb_->static_slots.push_back(static_cast<int>(i));
+      }
+    }
     return Status::Ok();
   }
 

@@ -58,7 +58,9 @@ class KnowledgeBase {
   // Loads from memory (used for the built-in knowledge base and by fuzzers).
   static Result<std::shared_ptr<const KnowledgeBase>> LoadFiles(const std::vector<KbFile>& files,
                                                                 const KbLimits& limits = {});
-  // The knowledge base built into the binary from knowledge/ at build time.
+  // The knowledge base built into the binary: knowledge/ as validated and
+  // compiled at build time (an invalid knowledge base fails the build).
+  // Loads in well under a millisecond.
   static Result<std::shared_ptr<const KnowledgeBase>> LoadBuiltin();
 
   KnowledgeBase(const KnowledgeBase&) = delete;  // results borrow from it: identity matters
@@ -75,6 +77,9 @@ class KnowledgeBase {
   std::string Describe() const;
   // Dump of the compiled program of every rule (golden tests, `kb show --program`).
   std::string DumpProgram() const;
+
+  // The compiled binary image (tools/kbc.cc writes it at build time).
+  std::string ImageForTesting() const;
 
   // For the library's own layers (engine, interview). Not part of the stable API.
   const internal::CompiledKb& compiled() const { return *impl_; }

@@ -8,13 +8,16 @@
 #include <fmt/format.h>
 
 #include "compile/compiled_kb.h"
+#include "kb/kb_image.h"
 #include "kb/loader.h"
 #include "util/spell.h"
 
 namespace norotriage {
 
 namespace internal {
-const std::vector<KbFile>& EmbeddedKbFiles();  // generated: cmake/embed_kb.cmake
+// The compiled image of knowledge/*.yaml, generated at build time by
+// tools/kbc.cc (empty in the kbc tool itself).
+std::string_view EmbeddedKbImage();
 }  // namespace internal
 
 KnowledgeBase::KnowledgeBase(std::unique_ptr<internal::CompiledKb> impl) : impl_(std::move(impl)) {}
@@ -59,8 +62,14 @@ Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::LoadDir(const std::s
 }
 
 Result<std::shared_ptr<const KnowledgeBase>> KnowledgeBase::LoadBuiltin() {
-  return LoadFiles(internal::EmbeddedKbFiles());
+  std::string_view image = internal::EmbeddedKbImage();
+  if (image.empty()) return Status::NotFound("this binary has no built-in knowledge base");
+  auto kb = internal::ReadKbImage(image);
+  if (!kb.ok()) return kb.status();
+  return std::shared_ptr<const KnowledgeBase>(new KnowledgeBase(std::move(kb).value()));
 }
+
+std::string KnowledgeBase::ImageForTesting() const { return internal::WriteKbImage(*impl_); }
 
 const std::string& KnowledgeBase::version() const { return impl_->version; }
 const std::vector<FindingSpec>& KnowledgeBase::findings() const { return impl_->findings; }

@@ -11,6 +11,7 @@
 #
 # With CI=true (as set by most CI services) warnings are errors (-DNOROTRIAGE_WERROR=ON).
 
+# `make test BUILD_DIR=/tmp/b` builds elsewhere.
 BUILD_DIR  := build
 BUILD_TYPE ?= RelWithDebInfo
 SHARED     ?= ../shared
@@ -43,7 +44,7 @@ build: configure
 	cmake --build $(BUILD_DIR) -j$$(nproc)
 
 run: build
-	./$(BUILD_DIR)/norotriage assess examples/back-pain-day1.json
+	$(BUILD_DIR)/norotriage assess examples/back-pain-day1.json
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j2
@@ -55,10 +56,10 @@ test: build
 	fi
 
 bench: build
-	./$(BUILD_DIR)/norotriage_bench $(BENCH_ARGS)
+	$(BUILD_DIR)/norotriage_bench $(BENCH_ARGS)
 
 lint-kb: build
-	./$(BUILD_DIR)/norotriage kb lint knowledge
+	$(BUILD_DIR)/norotriage kb lint knowledge
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -95,11 +95,15 @@ void WriteFile(const fs::path& path, const std::string& text) {
   ASSERT_TRUE(out.good()) << "cannot write " << path;
 }
 
-std::string FirstNonEmptyLine(const std::string& text) {
+// The first line with any text on it: blank lines and rules made only of
+// punctuation (such as "=====") do not count.
+std::string FirstTextLine(const std::string& text) {
   std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
-    if (line.find_first_not_of(" \t\r") != std::string::npos) return line;
+    for (char c : line) {
+      if (std::isalnum(static_cast<unsigned char>(c))) return line;
+    }
   }
   return "";
 }
@@ -245,7 +249,7 @@ TEST_F(CliTest, MisspeltFindingExits65WithSuggestion) {
   }
 }
 
-// Without --json the result is text, and it opens with the disposition.
+// Without --json the result is text, and its first line of text is the disposition.
 TEST_F(CliTest, AssessTextLeadsWithDispositionLabel) {
   for (const char* request : {kSelfCareRequest, kEmergencyRequest}) {
     SCOPED_TRACE(request);
@@ -253,8 +257,9 @@ TEST_F(CliTest, AssessTextLeadsWithDispositionLabel) {
     ASSERT_FALSE(want.label.empty());
     const RunResult r = Run({"assess", TempFile("request.json", request)});
     ASSERT_EQ(r.exit_code, 0) << r;
-    const std::string first = FirstNonEmptyLine(r.out);
-    EXPECT_NE(first.find(want.label), std::string::npos)
+    const std::string first = FirstTextLine(r.out);
+    // Case-insensitive: an emergency banner may be set in capitals.
+    EXPECT_NE(Lower(first).find(Lower(want.label)), std::string::npos)
         << "first line: " << first << "\nexpected label: " << want.label << "\n" << r;
     EXPECT_FALSE(StartsWith(r.out, "{")) << "text output looks like JSON\n" << r;
   }
@@ -266,7 +271,8 @@ TEST_F(CliTest, AssessReadsStdin) {
 
   const RunResult text = Run({"assess", "-"}, kEmergencyRequest);
   ASSERT_EQ(text.exit_code, 0) << text;
-  EXPECT_NE(FirstNonEmptyLine(text.out).find(want.label), std::string::npos) << text;
+  EXPECT_NE(Lower(FirstTextLine(text.out)).find(Lower(want.label)), std::string::npos)
+      << "expected label: " << want.label << "\n" << text;
 
   const RunResult from_stdin = Run({"assess", "--json", "-"}, kEmergencyRequest);
   ASSERT_EQ(from_stdin.exit_code, 0) << from_stdin;

@@ -16,9 +16,13 @@
 
 #include "norotriage/assessment.h"
 #include "norotriage/engine.h"
+#include "util/utf8.h"
 
 namespace norotriage {
 namespace {
+
+using internal::kUtf8Replacement;
+using internal::Utf8SequenceLength;
 
 constexpr size_t kWidth = 78;
 constexpr size_t kBoxInner = kWidth - 8;  // "!!! " + text + " !!!"
@@ -26,7 +30,6 @@ constexpr size_t kMaxQuestions = 12;
 
 constexpr std::string_view kReset = "\x1b[0m";
 constexpr std::string_view kBold = "\x1b[1m";
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 std::string_view LevelStyle(Level level) {
   switch (level) {
@@ -69,27 +72,6 @@ std::string_view AdviceWords(Advice advice) {
   return "Check with a pharmacist";
 }
 
-// Length of the valid UTF-8 sequence at s[i] (a byte >= 0x80), or 0.
-// (The same table as util/json_writer.cc: no overlongs, surrogates or
-// code points above U+10FFFF.)
-size_t Utf8SequenceLength(std::string_view s, size_t i) {
-  auto byte = [&](size_t k) -> unsigned {
-    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u;
-  };
-  auto cont = [&](size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
-    const unsigned b = byte(k);
-    return b >= lo && b <= hi;
-  };
-  const unsigned c = byte(0);
-  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
-  if (c == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
-  if (c == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-  if (c >= 0xE1 && c <= 0xEF) return cont(1) && cont(2) ? 3 : 0;
-  if (c == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (c >= 0xF1 && c <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (c == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
-}
 
 // Text that is safe to print: tabs and carriage returns become spaces, line
 // feeds stay (they break lines), other C0 controls, DEL, C1 controls
@@ -104,7 +86,7 @@ std::string Sanitize(std::string_view s) {
       if (c == '\t' || c == '\r') {
         out.push_back(' ');
       } else if ((c < 0x20 && c != '\n') || c == 0x7F) {
-        out.append(kReplacement);
+        out.append(kUtf8Replacement);
       } else {
         out.push_back(static_cast<char>(c));
       }
@@ -114,7 +96,7 @@ std::string Sanitize(std::string_view s) {
     const size_t len = Utf8SequenceLength(s, i);
     const bool c1 = len == 2 && c == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0;
     if (len == 0 || c1) {
-      out.append(kReplacement);
+      out.append(kUtf8Replacement);
       i += len == 0 ? 1 : len;
       continue;
     }

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include "assess_test_util.h"
 #include "norotriage/assessment.h"
 #include "norotriage/engine.h"
 #include "norotriage/knowledge_base.h"
@@ -19,40 +20,11 @@
 namespace norotriage {
 namespace {
 
-const KnowledgeBase& Kb() {
-  static const std::shared_ptr<const KnowledgeBase> kb = [] {
-    auto loaded = KnowledgeBase::LoadBuiltin();
-    if (!loaded.ok()) {
-      ADD_FAILURE() << loaded.status().ToString();
-      std::abort();
-    }
-    return *loaded;
-  }();
-  return *kb;
-}
+using testing::AssessFindings;
+using testing::HasFlag;
+using testing::Kb;
+using testing::Med;
 
-// Assesses {"findings": {<findings>}}. A request the parser rejects is a test
-// failure (and gives an empty assessment).
-Assessment AssessFindings(const std::string& findings) {
-  const std::string json = "{\"findings\": {" + findings + "}}";
-  auto req = ParseRequest(Kb(), json);
-  if (!req.ok()) {
-    ADD_FAILURE() << "rejected: " << json << ": " << req.error().ToString();
-    return Assessment{};
-  }
-  return Assess(Kb(), *req);
-}
-
-bool HasFlag(const Assessment& a, std::string_view id) {
-  return std::any_of(a.flags.begin(), a.flags.end(), [&](const FlagHit& f) { return f.id == id; });
-}
-
-const MedicineResult* Med(const Assessment& a, std::string_view id) {
-  for (const auto& m : a.medicines) {
-    if (m.id == id) return &m;
-  }
-  return nullptr;
-}
 
 // Two hydration signs of policy 'some' and nothing else: hydration status some.
 constexpr std::string_view kSomeDehydration = R"("dry_mouth": true, "dark_urine": true)";

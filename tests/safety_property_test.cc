@@ -41,6 +41,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "assess_test_util.h"
 #include "compile/compiled_kb.h"
 #include "compile/program.h"
 #include "eval/evaluator.h"
@@ -55,22 +56,12 @@ namespace {
 using internal::CompiledKb;
 using nlohmann::json;
 
+using testing::Kb;
+
 constexpr uint64_t kSeed = 20261121;
 constexpr int kRequests = 20000;         // accepted requests to check
 constexpr int kMaxGenerated = 3 * kRequests;
 constexpr int kMaxReportedFailures = 5;  // per property, with the request that failed
-
-const KnowledgeBase& Kb() {
-  static const std::shared_ptr<const KnowledgeBase> kb = [] {
-    auto loaded = KnowledgeBase::LoadBuiltin();
-    if (!loaded.ok()) {
-      ADD_FAILURE() << loaded.status().ToString();
-      std::abort();
-    }
-    return *loaded;
-  }();
-  return *kb;
-}
 
 // ---------------------------------------------------------------- generator
 

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "assess_test_util.h"
 #include "norotriage/assessment.h"
 #include "norotriage/engine.h"
 #include "norotriage/knowledge_base.h"
@@ -16,32 +17,11 @@
 namespace norotriage {
 namespace {
 
-const KnowledgeBase& Kb() {
-  static const std::shared_ptr<const KnowledgeBase> kb = [] {
-    auto loaded = KnowledgeBase::LoadBuiltin();
-    if (!loaded.ok()) {
-      ADD_FAILURE() << loaded.status().ToString();
-      std::abort();
-    }
-    return *loaded;
-  }();
-  return *kb;
-}
+using testing::AssessFindings;
+using testing::HasFlag;
+using testing::Kb;
+using testing::Med;
 
-// Assesses {"findings": {<findings>}}; a rejected request fails the test.
-Assessment AssessFindings(const std::string& findings) {
-  const std::string json = "{\"findings\": {" + findings + "}}";
-  auto req = ParseRequest(Kb(), json);
-  if (!req.ok()) {
-    ADD_FAILURE() << "rejected: " << json << ": " << req.error().ToString();
-    return Assessment{};
-  }
-  return Assess(Kb(), *req);
-}
-
-bool HasFlag(const Assessment& a, std::string_view id) {
-  return std::any_of(a.flags.begin(), a.flags.end(), [&](const FlagHit& f) { return f.id == id; });
-}
 
 bool HasMechanism(const Assessment& a, std::string_view id) {
   return std::any_of(a.mechanisms.begin(), a.mechanisms.end(),
@@ -51,13 +31,6 @@ bool HasMechanism(const Assessment& a, std::string_view id) {
 const UnansweredItem* Unanswered(const Assessment& a, std::string_view finding) {
   for (const auto& u : a.unanswered) {
     if (u.finding == finding) return &u;
-  }
-  return nullptr;
-}
-
-const MedicineResult* Med(const Assessment& a, std::string_view id) {
-  for (const auto& m : a.medicines) {
-    if (m.id == id) return &m;
   }
   return nullptr;
 }

@@ -52,6 +52,11 @@ TEST_F(ConditionTest, GoldenPrograms) {
       {"seizure or chest_pain and breathlessness",
        "0 bool seizure\n1 bool chest_pain\n2 bool breathlessness\n3 and 2\n4 or 2\n"},
       {"not back_pain = false", "0 bool back_pain\n1 not\n2 not\n"},
+      {"seizure and chest_pain and breathlessness and coughing_blood",
+       "0 bool seizure\n1 bool chest_pain\n2 bool breathlessness\n3 bool coughing_blood\n4 and 4\n"},
+      {"seizure or (chest_pain or breathlessness) or not (coughing_blood or asthma)",
+       "0 bool seizure\n1 bool chest_pain\n2 bool breathlessness\n3 bool coughing_blood\n4 bool asthma\n"
+       "5 or 2\n6 not\n7 or 4\n"},
       {"at_least(2, sunken_eyes, dry_mouth, thirst in {thirsty, unable_to_drink})",
        "0 bool sunken_eyes\n1 bool dry_mouth\n2 in thirst {thirsty, unable_to_drink}\n3 at_least 2 of 3\n"},
       {"vomits_24h + stools_24h >= 4", "0 sum vomits_24h stools_24h >= 4\n"},

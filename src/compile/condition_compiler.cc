@@ -196,6 +196,59 @@ CondError ConditionCompiler::Resolve(const CondItem& item, std::vector<Instr>* o
   return {};
 }
 
+namespace {
+
+// Merges chains of the same associative operator into one n-ary operator:
+// "a and b and c" parses as and(and(a, b), c) and becomes and(a, b, c).
+// Kleene AND and OR are associative, so the value (and every `because` and
+// `open` set) is unchanged; evaluation runs fewer instructions.
+// Operands of one flattened operator stay few enough that the evaluation
+// stack (kMaxStack) still holds any condition the token budget allows.
+constexpr int kMaxFlatArity = 16;
+
+std::vector<Instr> Flatten(const std::vector<Instr>& code) {
+  struct Entry {
+    std::vector<Instr> code;  // postfix code of one subtree
+  };
+  std::vector<Entry> stack;
+  for (const Instr& in : code) {
+    if (in.op == Op::kAnd || in.op == Op::kOr) {
+      Entry merged;
+      int n = 0;
+      for (size_t i = stack.size() - in.n; i < stack.size(); ++i) {
+        std::vector<Instr>& child = stack[i].code;
+        if (child.back().op == in.op && n + child.back().n <= kMaxFlatArity) {
+          n += child.back().n;
+          child.pop_back();
+        } else {
+          ++n;
+        }
+        merged.code.insert(merged.code.end(), child.begin(), child.end());
+      }
+      stack.resize(stack.size() - in.n);
+      Instr op = in;
+      op.n = static_cast<uint16_t>(n);
+      merged.code.push_back(op);
+      stack.push_back(std::move(merged));
+    } else if (in.op == Op::kNot) {
+      stack.back().code.push_back(in);
+    } else if (in.op == Op::kAtLeast) {
+      Entry merged;
+      for (size_t i = stack.size() - in.n; i < stack.size(); ++i) {
+        merged.code.insert(merged.code.end(), stack[i].code.begin(), stack[i].code.end());
+      }
+      stack.resize(stack.size() - in.n);
+      merged.code.push_back(in);
+      stack.push_back(std::move(merged));
+    } else {
+      stack.push_back(Entry{{in}});
+    }
+  }
+  return stack.size() == 1 ? std::move(stack[0].code) : code;
+}
+
+}  // namespace
+
 Result<Cond, CondError> ConditionCompiler::Compile(std::string_view text) {
   auto items = ParseCondition(text, budget_);
   if (!items.ok()) return items.error();
@@ -203,6 +256,7 @@ Result<Cond, CondError> ConditionCompiler::Compile(std::string_view text) {
   for (const CondItem& item : items.value()) {
     if (auto e = Resolve(item, &code); !e.message.empty()) return e;
   }
+  code = Flatten(code);
   // Check the evaluation stack stays within kMaxStack.
   int depth = 0, max_depth = 0;
   for (const Instr& in : code) {

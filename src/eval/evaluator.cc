@@ -21,7 +21,7 @@ inline bool Compare(double a, Cmp cmp, double b) {
 inline Tri FromBool(bool b) { return b ? kTrue : kFalse; }
 
 // The value of a leaf instruction.
-inline Tri Leaf(const Program& prog, const Instr& in, const double* v) {
+[[gnu::always_inline]] inline Tri Leaf(const Program& prog, const Instr& in, const double* v) {
   switch (in.op) {
     case Op::kBool: {
       double x = v[in.slot];

@@ -28,6 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include "norotriage/engine.h"
+#include "norotriage/interview.h"
 #include "norotriage/knowledge_base.h"
 
 #ifndef NOROTRIAGE_BINARY
@@ -393,6 +394,117 @@ TEST_F(CliTest, UnknownSubcommandFails) {
   EXPECT_NE(r.exit_code, 0) << r;
   EXPECT_EQ(r.term_signal, 0) << r;
   EXPECT_FALSE(r.err.empty()) << r;
+}
+
+// ---------------------------------------------------------------- interview
+
+// Many "I don't know" answers: enough to finish any interview.
+std::string DontKnowToEverything() {
+  std::string s;
+  for (int i = 0; i < 80; ++i) s += "u\n";
+  return s;
+}
+
+// The 1-based position of `finding` on the screen the library shows next for `request`.
+int PositionOnNextScreen(const std::string& request, std::string_view finding) {
+  auto kb = KnowledgeBase::LoadBuiltin().value();
+  auto req = ParseRequest(*kb, request, ParseOptions{.require_age = false});
+  if (!req.ok()) {
+    ADD_FAILURE() << req.error().ToString();
+    return -1;
+  }
+  InterviewStep step = NextStep(*kb, req.value());
+  if (!step.screen) return -1;
+  for (size_t i = 0; i < step.screen->questions.size(); ++i) {
+    if (step.screen->questions[i].finding == finding) return static_cast<int>(i) + 1;
+  }
+  return -1;
+}
+
+TEST_F(CliTest, InterviewNextStartsWithAge) {
+  const RunResult r = Run({"interview", "--next", "-"}, R"({"findings": {}})");
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const json step = json::parse(r.out);
+  EXPECT_FALSE(step["done"].get<bool>());
+  EXPECT_EQ(step["screen"]["questions"][0]["finding"], "age_years");
+  EXPECT_FALSE(step["screen"]["questions"][0]["why"].get<std::string>().empty());
+}
+
+TEST_F(CliTest, InterviewNextGivesTheResultWhenDone) {
+  const RunResult r = Run({"interview", "--next", TempFile("r.json", kEmergencyRequest)});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const json step = json::parse(r.out);
+  EXPECT_TRUE(step["done"].get<bool>());
+  EXPECT_TRUE(step["emergency"].get<bool>());
+  EXPECT_EQ(step["result"]["disposition"], "emergency");
+}
+
+TEST_F(CliTest, InterviewNextRejectsBadInput) {
+  const RunResult r = Run({"interview", "--next", "-"}, R"({"findings": {"back_pian": true}})");
+  EXPECT_EQ(r.exit_code, 65) << r;
+  EXPECT_TRUE(r.out.empty()) << r;
+  EXPECT_NE(r.err.find("$.findings.back_pian"), std::string::npos) << r;
+}
+
+// Piped answers: "I don't know" to everything ends with a self-care result.
+TEST_F(CliTest, InterviewPipedDontKnowFinishes) {
+  const std::string saved = (dir_ / "answers.json").string();
+  const RunResult r = Run({"interview", "--color", "never", "--save", saved}, "35\n1\n" + DontKnowToEverything());
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_NE(r.out.find("Self-care"), std::string::npos) << r;
+  const json answers = json::parse(ReadFile(saved));
+  EXPECT_EQ(answers["findings"]["age_years"], 35);
+  EXPECT_EQ(answers["findings"]["back_pain"], true);
+  EXPECT_TRUE(answers["findings"]["weight_kg"].is_null());  // "u": asked, not known
+  EXPECT_TRUE(answers["findings"].contains("weight_kg"));
+}
+
+// An emergency answer stops the interview at once, with the banner and the result.
+TEST_F(CliTest, InterviewEmergencyStopsAtOnce) {
+  const int pos = PositionOnNextScreen(
+      R"({"findings": {"age_years": 45, "back_pain": true, "leg_aches": false, "leg_cramps": false, "weight_kg": 70}})",
+      "saddle_numbness");
+  ASSERT_GT(pos, 0);
+  // age, complaint: back pain only (1), weight, then tick saddle numbness.
+  const std::string input = "45\n1\n70\n" + std::to_string(pos) + "\n" + DontKnowToEverything();
+  const std::string saved = (dir_ / "answers.json").string();
+  const RunResult r = Run({"interview", "--color", "never", "--json", "--save", saved}, input);
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const json result = json::parse(r.out);  // --json: stdout is the result only
+  EXPECT_EQ(result["disposition"], "emergency");
+  EXPECT_NE(r.err.find("emergency"), std::string::npos) << r;  // the banner, on the conversation stream
+  // Nothing was asked after the emergency sign: 4 screens, no more.
+  EXPECT_EQ(r.err.find("\n5. "), std::string::npos) << r;
+  EXPECT_EQ(json::parse(ReadFile(saved))["findings"]["saddle_numbness"], true);
+}
+
+// "b" goes back to the previous screen; its answer can be changed.
+TEST_F(CliTest, InterviewBackChangesAnEarlierAnswer) {
+  // age 30; complaint "1" (back pain); at the weight question go back, and
+  // answer the complaint "2" (aching legs) instead.
+  const std::string saved = (dir_ / "answers.json").string();
+  const RunResult r =
+      Run({"interview", "--color", "never", "--save", saved}, "30\n1\nb\n2\n" + DontKnowToEverything());
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const json f = json::parse(ReadFile(saved))["findings"];
+  EXPECT_EQ(f["back_pain"], false) << f;
+  EXPECT_EQ(f["leg_aches"], true) << f;
+}
+
+// "?" shows the help and why the question is asked; bad input is asked again.
+TEST_F(CliTest, InterviewHelpAndRetry) {
+  const RunResult r = Run({"interview", "--color", "never"}, "?\nabc\n200\n30\n" + DontKnowToEverything());
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_NE(r.out.find("Why we ask:"), std::string::npos) << r;
+  EXPECT_NE(r.out.find("Please type a number from 0 to 120"), std::string::npos) << r;
+}
+
+// Input that ends early still gives advice for what was said.
+TEST_F(CliTest, InterviewEndOfInputGivesAdviceSoFar) {
+  const RunResult r = Run({"interview", "--color", "never"}, "30\n");
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_NE(r.out.find("stopped before the end"), std::string::npos) << r;
+  EXPECT_NE(r.out.find("Self-care"), std::string::npos) << r;
 }
 
 }  // namespace

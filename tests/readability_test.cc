@@ -123,8 +123,12 @@ TEST(ReadabilityTest, MoreSentencesLowerTheGrade) {
 // One patient-facing text and where it comes from, for the failure message.
 struct Text {
   std::string where;
-  std::string_view text;
+  std::string text;
 };
+
+// What "{flags}" in interview.why.flags is replaced by when it is measured: a
+// typical flag title.
+constexpr std::string_view kTypicalFlagTitle = "Signs of a bad infection";
 
 std::vector<Text> PatientFacingTexts(const CompiledKb& kb) {
   std::vector<Text> out;
@@ -133,6 +137,7 @@ std::vector<Text> PatientFacingTexts(const CompiledKb& kb) {
   };
   for (const FindingSpec& f : kb.findings) {
     add("findings." + f.id + ".question", f.question);
+    add("findings." + f.id + ".label", f.label);
     add("findings." + f.id + ".help", f.help);
     for (size_t i = 0; i < f.choice_labels.size(); ++i) {
       const std::string choice = i < f.choices.size() ? f.choices[i] : std::to_string(i);
@@ -182,6 +187,31 @@ std::vector<Text> PatientFacingTexts(const CompiledKb& kb) {
   for (const TextRule& r : kb.self_care) add("self_care." + r.id, r.text);
   for (const TextRule& r : kb.expected) add("follow_up.expected." + r.id, r.text);
   for (const ReviewRule& r : kb.review) add("follow_up.review." + r.pain, r.text);
+
+  const InterviewRules& iv = kb.interview;
+  add("interview.complaint.title", iv.complaint_title);
+  add("interview.complaint.help", iv.complaint_help);
+  add("interview.complaint.why", iv.complaint_why);
+  for (size_t i = 0; i < iv.checklist_title.size(); ++i) {
+    const std::string id(i == 0 ? std::string_view("care") : LevelId(static_cast<Level>(i)));
+    add("interview.checklist_title." + id, iv.checklist_title[i]);
+    add("interview.form_title." + id, iv.form_title[i]);
+  }
+  add("interview.labels.none_of_these", iv.none_of_these);
+  add("interview.labels.dont_know", iv.dont_know);
+  add("interview.labels.yes", iv.yes);
+  add("interview.labels.no", iv.no);
+  std::string why_flags = iv.why_flags;
+  if (size_t at = why_flags.find("{flags}"); at != std::string::npos) {
+    why_flags.replace(at, 7, kTypicalFlagTitle);
+  }
+  add("interview.why.flags", why_flags);
+  add("interview.why.hydration", iv.why_hydration);
+  add("interview.why.medicines", iv.why_medicines);
+  add("interview.why.pain_course", iv.why_pain_course);
+  add("interview.why.age", iv.why_age);
+  add("interview.why.weight", iv.why_weight);
+  add("interview.emergency_banner", iv.emergency_banner);
   return out;
 }
 
@@ -195,7 +225,9 @@ TEST(ReadabilityContentTest, EveryPatientFacingTextIsGradeEightOrLower) {
   // test pass vacuously).
   for (std::string_view part : {"findings.", "dispositions.", "flags.", "hydration.", "medicines.",
                                 "mechanisms.", "pain_types.", "self_care.", "follow_up.expected.",
-                                "follow_up.review."}) {
+                                "follow_up.review.", "interview.complaint.", "interview.checklist_title.",
+                                "interview.form_title.", "interview.labels.", "interview.why.",
+                                "interview.emergency_banner"}) {
     EXPECT_TRUE(std::any_of(texts.begin(), texts.end(),
                             [&](const Text& t) { return t.where.rfind(part, 0) == 0; }))
         << "no text checked under " << part;
@@ -217,6 +249,20 @@ TEST(ReadabilityContentTest, EveryPatientFacingTextIsGradeEightOrLower) {
   RecordProperty("max_grade", std::to_string(max_grade));
   std::printf("[ readability ] %zu patient-facing texts checked; max grade %.2f (%s)\n",
               texts.size(), max_grade, max_where.c_str());
+}
+
+// Checklists show yes/no findings by their label, so every built-in finding
+// has a label of its own (not the question the loader falls back to), short
+// enough to tick: 2 to 10 words.
+TEST(ReadabilityContentTest, EveryFindingHasAShortLabel) {
+  auto kb = KnowledgeBase::LoadBuiltin();
+  ASSERT_TRUE(kb.ok()) << kb.status().ToString();
+  for (const FindingSpec& f : (*kb)->compiled().findings) {
+    EXPECT_NE(f.label, f.question) << "findings." << f.id << " has no label";
+    const int words = FleschKincaid(f.label).words;
+    EXPECT_GE(words, 2) << "findings." << f.id << ".label: \"" << f.label << "\"";
+    EXPECT_LE(words, 10) << "findings." << f.id << ".label: \"" << f.label << "\"";
+  }
 }
 
 }  // namespace

@@ -15,12 +15,19 @@
 
 namespace norotriage {
 
+struct ParseOptions {
+  // age_years is required for an assessment; the interview's first step may
+  // come before it is known.
+  bool require_age = true;
+};
+
 // Parses and validates one request (spec/request.md). On error returns the
 // first problem found, with its JSON path: an unknown id (with "did you mean"),
 // a wrong type, a value out of range, a choice not in the list, a duplicate
 // key, a contradiction, or a missing age. Never a partial request.
 // Budget: linear in the size of `json`; inputs over 1 MiB are rejected.
-Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_view json);
+Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_view json,
+                                         const ParseOptions& options = {});
 
 // Assesses valid findings under the policy. REQUIRES: `findings` came from
 // ParseRequest (or is equally valid) for this `kb`. The result borrows text
@@ -40,6 +47,10 @@ CompactAssessment AssessCompact(const KnowledgeBase& kb, const Findings& finding
 
 // The result object of spec/result.md as one line of JSON.
 std::string ToJson(const Assessment& a);
+
+// A request as JSON (spec/request.md) that ParseRequest reads back to the
+// same request: known findings with their values, declined ones as null.
+std::string ToJson(const KnowledgeBase& kb, const Request& request);
 
 // The human-readable result: disposition first, then warning signs, what to
 // do, why it hurts, fluids, pain relief, what to expect, when to get help and

@@ -45,6 +45,10 @@ class Findings {
 struct Request {
   std::optional<std::string> ref;
   Findings findings;
+  // declined[i]: finding i was given as null, i.e. asked and answered "I don't
+  // know". Still unknown to the engine; the interview does not ask it again.
+  // Empty, or one entry per finding.
+  std::vector<bool> declined;
 };
 
 // A bad request: the JSON path of the offending value (e.g.

@@ -30,6 +30,7 @@ struct FindingSpec {
   std::vector<std::string> choice_labels;   // parallel to choices
   std::string group;
   std::string question;                     // plain language, grade <= 8
+  std::string label;                        // short phrase for checklists; the question if not given
   std::string help;
 };
 

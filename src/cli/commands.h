@@ -21,6 +21,7 @@ constexpr int kExitUsage = 64;
 constexpr int kExitDataErr = 65;
 constexpr int kExitNoInput = 66;
 constexpr int kExitSoftware = 70;
+constexpr int kExitCantCreate = 73;
 
 // Options every command shares.
 struct GlobalOptions {
@@ -43,6 +44,7 @@ struct Command {
 
 Command AssessCommand();
 Command KbCommand();
+Command InterviewCommand();
 
 }  // namespace norotriage::cli
 

@@ -117,6 +117,27 @@ struct ConsistencyRule {
   std::string path, message;
 };
 
+// Wording and order of the interview (knowledge/interview.yaml).
+struct InterviewRules {
+  std::vector<std::string> opening;              // finding ids, or "complaint"
+  std::vector<int> complaint_slots;              // bool findings of the complaint checklist
+  std::string complaint_title, complaint_help, complaint_why;
+  // Group order when the complaint is back pain, aching legs, or neither.
+  std::vector<std::string> order_back, order_legs, order_default;
+  std::array<std::string, 4> checklist_title;    // by Level (self_care: care-plan checklists)
+  std::array<std::string, 4> form_title;
+  std::string none_of_these, dont_know, yes, no;
+  std::string why_flags;                         // contains "{flags}"
+  std::string why_hydration, why_medicines, why_pain_course, why_age, why_weight;
+  std::string emergency_banner;
+  // Signs shown on the same checklist as the signs they often come with, so
+  // that an emergency stop does not hide them (e.g. a swollen leg with chest
+  // pain). Pairs of slot lists: {with, show}.
+  std::vector<std::pair<std::vector<int>, std::vector<int>>> companions;
+  int max_checklist_items = 12;
+  int max_form_questions = 5;
+};
+
 struct DispositionText {
   std::string label, summary;
 };
@@ -148,6 +169,7 @@ struct CompiledKb {
   std::vector<TextRule> expected;
   std::vector<ReviewRule> review;
   std::vector<std::pair<std::string, std::string>> sources;  // id, cite
+  InterviewRules interview;
 };
 
 }  // namespace norotriage::internal

@@ -11,11 +11,11 @@ namespace norotriage::internal {
 namespace {
 
 constexpr uint32_t kMagic = 0x424b544e;  // "NTKB"
-constexpr uint32_t kFormat = 1;          // bump on any change to the field lists below
+constexpr uint32_t kFormat = 3;          // bump on any change to the field lists below
 
 // One list of fields per type, shared by the writer and the reader.
 template <class A> void Fields(A& a, FindingSpec& f) {
-  a(f.id, f.type, f.min, f.max, f.choices, f.choice_labels, f.group, f.question, f.help);
+  a(f.id, f.type, f.min, f.max, f.choices, f.choice_labels, f.group, f.question, f.label, f.help);
 }
 template <class A> void Fields(A& a, Instr& i) { a(i.op, i.cmp, i.n, i.k, i.slot, i.value, i.mask); }
 template <class A> void Fields(A& a, Cond& c) { a(c.begin, c.end); }
@@ -44,11 +44,17 @@ template <class A> void Fields(A& a, PainRegion& p) { a(p.region, p.present, p.d
 template <class A> void Fields(A& a, ReviewRule& r) { a(r.pain, r.text, r.present, r.days_slot, r.after_days, r.sources); }
 template <class A> void Fields(A& a, ConsistencyRule& c) { a(c.error_if, c.path, c.message); }
 template <class A> void Fields(A& a, DispositionText& d) { a(d.label, d.summary); }
+template <class A> void Fields(A& a, InterviewRules& i) {
+  a(i.opening, i.complaint_slots, i.complaint_title, i.complaint_help, i.complaint_why, i.order_back, i.order_legs,
+    i.order_default, i.checklist_title, i.form_title, i.none_of_these, i.dont_know, i.yes, i.no, i.why_flags,
+    i.why_hydration, i.why_medicines, i.why_pain_course, i.why_age, i.why_weight, i.emergency_banner,
+    i.companions, i.max_checklist_items, i.max_form_questions);
+}
 template <class A> void Fields(A& a, CompiledKb& k) {
   a(k.version, k.findings, k.slot_names, k.slot_choices, k.weight_loss_slot, k.hydration_slot, k.age_slot,
     k.weight_slot, k.pre_weight_slot, k.keeps_fluids_down_slot, k.static_slots, k.program.code,
     k.program.sum_slots, k.definitions, k.consistency, k.dispositions, k.flags, k.hydration, k.medicines,
-    k.mechanisms, k.pain_regions, k.self_care, k.expected, k.review, k.sources);
+    k.mechanisms, k.pain_regions, k.self_care, k.expected, k.review, k.sources, k.interview);
 }
 
 template <class T> struct IsVector : std::false_type {};
@@ -185,6 +191,14 @@ Status CheckIndexes(const CompiledKb& kb) {
   for (const auto& p : kb.pain_regions) {
     conds.push_back(p.present);
     for (const auto& t : p.types) conds.push_back(t.when);
+  }
+  std::vector<int> interview_slots = kb.interview.complaint_slots;
+  for (const auto& [with, show] : kb.interview.companions) {
+    interview_slots.insert(interview_slots.end(), with.begin(), with.end());
+    interview_slots.insert(interview_slots.end(), show.begin(), show.end());
+  }
+  for (int s : interview_slots) {
+    if (s < 0 || static_cast<size_t>(s) >= kb.findings.size()) return Status::Corruption("knowledge-base image: bad interview slot");
   }
   for (const auto& r : kb.review) {
     conds.push_back(r.present);

@@ -125,7 +125,8 @@ std::optional<InputError> ParseValue(const FindingSpec& f, od::value val, const 
   return Err(path, "unsupported finding type");
 }
 
-std::optional<InputError> ParseFindings(const KnowledgeBase& kb, od::value val, Findings* findings) {
+std::optional<InputError> ParseFindings(const KnowledgeBase& kb, od::value val, Findings* findings,
+                                        std::vector<bool>* declined) {
   od::json_type type;
   if (auto e = val.type().get(type)) return Malformed(e, "$.findings");
   if (type != od::json_type::object) {
@@ -150,14 +151,19 @@ std::optional<InputError> ParseFindings(const KnowledgeBase& kb, od::value val, 
     if (auto e = field.value().get(v)) return Malformed(e, path);
     double d;
     if (auto err = ParseValue(kb.findings()[idx], v, path, &d)) return err;
-    findings->set(idx, d);
+    if (std::isnan(d)) {
+      (*declined)[idx] = true;
+    } else {
+      findings->set(idx, d);
+    }
   }
   return std::nullopt;
 }
 
 }  // namespace
 
-Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_view json) {
+Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_view json,
+                                         const ParseOptions& options) {
   if (json.size() > kMaxRequestBytes) {
     return Err("$", fmt::format("the request is larger than {} bytes", kMaxRequestBytes));
   }
@@ -174,6 +180,7 @@ Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_vi
   if (auto e = doc.get_object().get(obj)) return Malformed(e);
   Request req;
   req.findings = Findings(kb.findings().size());
+  req.declined.assign(kb.findings().size(), false);
   bool have_findings = false, have_ref = false;
   for (auto field : obj) {
     std::string_view key;
@@ -194,7 +201,7 @@ Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_vi
     } else if (key == "findings") {
       if (have_findings) return Err("$.findings", "is given twice");
       have_findings = true;
-      if (auto err = ParseFindings(kb, v, &req.findings)) return *err;
+      if (auto err = ParseFindings(kb, v, &req.findings, &req.declined)) return *err;
     } else {
       return Err(IsIdentifier(key) ? fmt::format("$.{}", key) : fmt::format("$[\"{}\"]", Shown(key)),
                  "unknown field (a request has \"ref\" and \"findings\")");
@@ -206,7 +213,7 @@ Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_vi
   }
   if (!have_findings) return Err("$.findings", "is required");
   const auto& ckb = kb.compiled();
-  if (!req.findings.known(ckb.age_slot)) return Err("$.findings.age_years", "is required");
+  if (options.require_age && !req.findings.known(ckb.age_slot)) return Err("$.findings.age_years", "is required");
   internal::RequestState st;
   internal::PrepareState(ckb, req.findings, &st);
   for (const auto& c : ckb.consistency) {

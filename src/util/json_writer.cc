@@ -143,4 +143,9 @@ void JsonWriter::AppendQuoted(std::string_view s) {
   out.push_back('"');
 }
 
+void JsonWriter::Raw(std::string_view json) {
+  BeforeValue();
+  out_->append(json);
+}
+
 }  // namespace norotriage::internal

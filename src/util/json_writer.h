@@ -62,6 +62,9 @@ class JsonWriter {
   void Double(double value);  // null for NaN and infinities
   void Bool(bool value);
   void Null();
+  // Writes `json` as the next value, unchanged. REQUIRES: one complete,
+  // valid JSON value (e.g. the output of another writer).
+  void Raw(std::string_view json);
 
   // Nesting depth: 0 at top level, +1 for each open object or array.
   int depth() const { return depth_; }

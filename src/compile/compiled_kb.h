@@ -138,6 +138,18 @@ struct InterviewRules {
   int max_form_questions = 5;
 };
 
+// How an episode's history is told back (knowledge/history.yaml).
+struct HistoryTexts {
+  std::string score_change;       // {pain} {first} {first_day} {last} {last_day}
+  std::string pain_back, pain_legs;
+  std::string hydration_change;   // {before} {before_day} {now} {now_day}
+  std::array<std::string, 3> status_names;  // none, some, severe
+  std::string overdue;            // {days}
+  // Expected course of each pain score: {day, low, high} points.
+  std::vector<std::array<double, 3>> course_back, course_legs;
+  Sources sources;
+};
+
 struct DispositionText {
   std::string label, summary;
 };
@@ -154,6 +166,9 @@ struct CompiledKb {
   // Findings that do not change during an illness (group "patient", except
   // weight): a flag false on these alone can never apply to this person.
   std::vector<int> static_slots;
+  // Findings worked out from an episode's history (group "history"): never
+  // asked as questions, so never listed in `unanswered`.
+  std::vector<uint8_t> history_slot;  // 1 for a history finding (vector<bool> would not serialise)
   size_t slot_count() const { return slot_names.size(); }
 
   Program program;
@@ -170,6 +185,7 @@ struct CompiledKb {
   std::vector<ReviewRule> review;
   std::vector<std::pair<std::string, std::string>> sources;  // id, cite
   InterviewRules interview;
+  HistoryTexts history;
 };
 
 }  // namespace norotriage::internal

@@ -137,7 +137,7 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
     Explained e = internal::Explain(kb, f.when, v, derived);
     if (!e.possible()) continue;
     for (size_t s = 0; s < kb.findings.size(); ++s) {
-      if (!e.open.test(s)) continue;
+      if (!e.open.test(s) || kb.history_slot[s]) continue;  // history is worked out, not asked
       reach[s] = std::max(reach[s], static_cast<int>(f.level));
       why[s].push_back(f.id);
     }

@@ -11,7 +11,7 @@ namespace norotriage::internal {
 namespace {
 
 constexpr uint32_t kMagic = 0x424b544e;  // "NTKB"
-constexpr uint32_t kFormat = 3;          // bump on any change to the field lists below
+constexpr uint32_t kFormat = 4;          // bump on any change to the field lists below
 
 // One list of fields per type, shared by the writer and the reader.
 template <class A> void Fields(A& a, FindingSpec& f) {
@@ -44,6 +44,10 @@ template <class A> void Fields(A& a, PainRegion& p) { a(p.region, p.present, p.d
 template <class A> void Fields(A& a, ReviewRule& r) { a(r.pain, r.text, r.present, r.days_slot, r.after_days, r.sources); }
 template <class A> void Fields(A& a, ConsistencyRule& c) { a(c.error_if, c.path, c.message); }
 template <class A> void Fields(A& a, DispositionText& d) { a(d.label, d.summary); }
+template <class A> void Fields(A& a, HistoryTexts& h) {
+  a(h.score_change, h.pain_back, h.pain_legs, h.hydration_change, h.status_names, h.overdue, h.course_back,
+    h.course_legs, h.sources);
+}
 template <class A> void Fields(A& a, InterviewRules& i) {
   a(i.opening, i.complaint_slots, i.complaint_title, i.complaint_help, i.complaint_why, i.order_back, i.order_legs,
     i.order_default, i.checklist_title, i.form_title, i.none_of_these, i.dont_know, i.yes, i.no, i.why_flags,
@@ -52,9 +56,9 @@ template <class A> void Fields(A& a, InterviewRules& i) {
 }
 template <class A> void Fields(A& a, CompiledKb& k) {
   a(k.version, k.findings, k.slot_names, k.slot_choices, k.weight_loss_slot, k.hydration_slot, k.age_slot,
-    k.weight_slot, k.pre_weight_slot, k.keeps_fluids_down_slot, k.static_slots, k.program.code,
+    k.weight_slot, k.pre_weight_slot, k.keeps_fluids_down_slot, k.static_slots, k.history_slot, k.program.code,
     k.program.sum_slots, k.definitions, k.consistency, k.dispositions, k.flags, k.hydration, k.medicines,
-    k.mechanisms, k.pain_regions, k.self_care, k.expected, k.review, k.sources, k.interview);
+    k.mechanisms, k.pain_regions, k.self_care, k.expected, k.review, k.sources, k.interview, k.history);
 }
 
 template <class T> struct IsVector : std::false_type {};
@@ -155,7 +159,8 @@ class Reader {
 Status CheckIndexes(const CompiledKb& kb) {
   const size_t slots = kb.slot_names.size(), code = kb.program.code.size();
   auto cond_ok = [&](Cond c) { return c.begin <= c.end && c.end <= code; };
-  if (slots > kMaxSlots || kb.slot_choices.size() != slots || kb.findings.size() + 2 != slots) {
+  if (slots > kMaxSlots || kb.slot_choices.size() != slots || kb.findings.size() + 2 != slots ||
+      kb.history_slot.size() != kb.findings.size()) {
     return Status::Corruption("knowledge-base image: bad slot tables");
   }
   for (const Instr& in : kb.program.code) {

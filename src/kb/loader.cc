@@ -20,7 +20,7 @@ namespace {
 
 constexpr std::string_view kTopKeys[] = {
     "version", "sources", "dispositions", "findings", "consistency", "definitions", "hydration",
-    "flags", "medicines", "mechanisms", "pain_types", "self_care", "follow_up", "interview"};
+    "flags", "medicines", "mechanisms", "pain_types", "self_care", "follow_up", "interview", "history"};
 
 struct Section {
   YAML::Node node;
@@ -60,6 +60,7 @@ class Loader {
     NT_RETURN_IF_ERROR(LoadTextRules("self_care", &kb_->self_care, false));
     NT_RETURN_IF_ERROR(LoadFollowUp());
     NT_RETURN_IF_ERROR(LoadInterview());
+    NT_RETURN_IF_ERROR(LoadHistory());
     if (rule_count_ > limits_.max_rules) {
       return Status::InvalidArgument(fmt::format("the knowledge base has {} rules; the limit is {}",
                                                  rule_count_, limits_.max_rules));
@@ -244,6 +245,7 @@ class Loader {
     kb_->weight_slot = kb_->finding_index["weight_kg"];
     kb_->pre_weight_slot = kb_->finding_index["pre_illness_weight_kg"];
     kb_->keeps_fluids_down_slot = kb_->finding_index["keeps_fluids_down"];
+    for (const auto& f : kb_->findings) kb_->history_slot.push_back(f.group == "history");
     for (size_t i = 0; i < kb_->findings.size(); ++i) {
       if (kb_->findings[i].group == "patient" && static_cast<int>(i) != kb_->weight_slot) {
         kb_->static_slots.push_back(static_cast<int>(i));
@@ -728,6 +730,68 @@ class Loader {
     if (iv.max_checklist_items < 2 || iv.max_checklist_items > 30 || iv.max_form_questions < 1 || iv.max_form_questions > 10) {
       return r.Error(n, "max_checklist_items must be 2-30 and max_form_questions 1-10");
     }
+    return Status::Ok();
+  }
+
+  Status Course(const YamlReader& r, const YAML::Node& n, const char* key, std::vector<std::array<double, 3>>* out) {
+    YAML::Node v = n[key];
+    if (!v || !v.IsSequence() || v.size() == 0) return r.Error(v ? v : n, fmt::format("'{}' must be a list of [day, low, high]", key));
+    double last_day = -1;
+    for (const auto& p : v) {
+      std::array<double, 3> pt{};
+      if (!p.IsSequence() || p.size() != 3) return r.Error(p, "each point is [day, low, high]");
+      for (size_t i = 0; i < 3; ++i) {
+        if (!p[i].IsScalar() || !YAML::convert<double>::decode(p[i], pt[i])) return r.Error(p[i], "must be a number");
+      }
+      if (pt[0] <= last_day || pt[1] > pt[2] || pt[1] < 0 || pt[2] > 10) {
+        return r.Error(p, "points need rising days and 0 <= low <= high <= 10");
+      }
+      last_day = pt[0];
+      out->push_back(pt);
+    }
+    return Status::Ok();
+  }
+
+  Status LoadHistory() {
+    Section s = Get("history");
+    if (!s.node) return Missing("history");
+    const YamlReader& r = *s.reader;
+    const YAML::Node& n = s.node;
+    HistoryTexts& h = kb_->history;
+    NT_RETURN_IF_ERROR(r.CheckMap(n, {"score_change", "pain_names", "hydration_change", "status_names", "overdue",
+                                      "expected_course", "sources"},
+                                  {"score_change", "pain_names", "hydration_change", "status_names", "overdue",
+                                   "expected_course", "sources"}));
+    NT_RETURN_IF_ERROR(r.String(n, "score_change", true, &h.score_change));
+    NT_RETURN_IF_ERROR(r.String(n, "hydration_change", true, &h.hydration_change));
+    NT_RETURN_IF_ERROR(r.String(n, "overdue", true, &h.overdue));
+    for (auto [text, keys] : {std::pair{&h.score_change, "{pain} {first} {first_day} {last} {last_day}"},
+                              std::pair{&h.hydration_change, "{before} {before_day} {now} {now_day}"},
+                              std::pair{&h.overdue, "{days}"}}) {
+      std::string all = keys;
+      size_t pos = 0;
+      while (pos < all.size()) {
+        size_t end = all.find(' ', pos);
+        if (end == std::string::npos) end = all.size();
+        std::string key = all.substr(pos, end - pos);
+        if (text->find(key) == std::string::npos) return r.Error(n, fmt::format("a history text lacks {}", key));
+        pos = end + 1;
+      }
+    }
+    YAML::Node names = n["pain_names"];
+    NT_RETURN_IF_ERROR(r.CheckMap(names, {"back", "legs"}, {"back", "legs"}));
+    NT_RETURN_IF_ERROR(r.String(names, "back", true, &h.pain_back));
+    NT_RETURN_IF_ERROR(r.String(names, "legs", true, &h.pain_legs));
+    YAML::Node st = n["status_names"];
+    NT_RETURN_IF_ERROR(r.CheckMap(st, {"none", "some", "severe"}, {"none", "some", "severe"}));
+    NT_RETURN_IF_ERROR(r.String(st, "none", true, &h.status_names[0]));
+    NT_RETURN_IF_ERROR(r.String(st, "some", true, &h.status_names[1]));
+    NT_RETURN_IF_ERROR(r.String(st, "severe", true, &h.status_names[2]));
+    YAML::Node course = n["expected_course"];
+    NT_RETURN_IF_ERROR(r.CheckMap(course, {"back", "legs"}, {"back", "legs"}));
+    NT_RETURN_IF_ERROR(Course(r, course, "back", &h.course_back));
+    NT_RETURN_IF_ERROR(Course(r, course, "legs", &h.course_legs));
+    NT_RETURN_IF_ERROR(SourcesOf(r, n, &h.sources));
     return Status::Ok();
   }
 

@@ -11,6 +11,10 @@ PACKAGES=(
   libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev libcli11-dev libfmt-dev
   libsqlitecpp-dev libsqlite3-dev libpqxx-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
+  # the PostgreSQL store tests: the server, and pg_virtualenv (a throw-away cluster)
+  postgresql postgresql-common
+  # tests/chart_svg_test.cc: xmllint, rsvg-convert (SVG -> PNG), pngtopnm (PNG -> PPM)
+  libxml2-utils librsvg2-bin netpbm
 )
 
 # A package counts as installed only in state "install ok installed"

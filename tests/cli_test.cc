@@ -507,5 +507,71 @@ TEST_F(CliTest, InterviewEndOfInputGivesAdviceSoFar) {
   EXPECT_NE(r.out.find("Self-care"), std::string::npos) << r;
 }
 
+// ---------------------------------------------------------------- episodes
+
+TEST_F(CliTest, EpisodeLifecycle) {
+  const std::string db = (dir_ / "ep.db").string();
+  const std::vector<std::string> base = {"episode", "--db", db, "--today", "2026-11-30"};
+  auto with = [&](std::vector<std::string> more) {
+    std::vector<std::string> args = base;
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  };
+  RunResult made = Run(with({"new", "--onset", "2026-11-01", "-"}), R"({"findings": {"age_years": 40, "sex": "male"}})");
+  ASSERT_EQ(made.exit_code, 0) << made;
+  const std::string id = made.out.substr(0, made.out.find('\n'));
+  ASSERT_EQ(id.size(), 32u) << made;
+  for (auto [date, score] : {std::pair{"2026-11-02", 5}, std::pair{"2026-11-04", 4}}) {
+    RunResult c = Run(with({"checkin", id, "-", "--date", date, "--json"}),
+                      "{\"findings\": {\"back_pain\": true, \"back_pain_score\": " + std::to_string(score) + "}}");
+    ASSERT_EQ(c.exit_code, 0) << c;
+    const json j = json::parse(c.out);
+    EXPECT_EQ(j["date"], date);
+    EXPECT_EQ(j["result"]["disposition"], "self_care");
+  }
+  const std::string chart = (dir_ / "chart.svg").string();
+  RunResult shown = Run(with({"show", id, "--chart", chart, "--color", "never"}));
+  ASSERT_EQ(shown.exit_code, 0) << shown;
+  EXPECT_NE(shown.out.find("2026-11-04"), std::string::npos) << shown;
+  EXPECT_NE(shown.out.find("Advice for today"), std::string::npos) << shown;
+  EXPECT_NE(ReadFile(chart).find("<svg"), std::string::npos);
+  RunResult listed = Run(with({"list"}));
+  EXPECT_NE(listed.out.find(id), std::string::npos) << listed;
+  RunResult exported = Run(with({"export", id}));
+  ASSERT_EQ(exported.exit_code, 0) << exported;
+  EXPECT_EQ(json::parse(exported.out)["checkins"].size(), 2u);
+  RunResult deleted = Run(with({"delete", id}));
+  ASSERT_EQ(deleted.exit_code, 0) << deleted;
+  RunResult gone = Run(with({"show", id}));
+  EXPECT_EQ(gone.exit_code, 65) << gone;
+  EXPECT_NE(gone.err.find("error: "), std::string::npos) << gone;
+}
+
+// Bad input: a clear error and nothing written.
+TEST_F(CliTest, EpisodeBadInputWritesNothing) {
+  const std::string db = (dir_ / "ep.db").string();
+  RunResult made = Run({"episode", "--db", db, "--today", "2026-11-30", "new", "--onset", "2026-11-10", "-"},
+                       R"({"findings": {"age_years": 30}})");
+  ASSERT_EQ(made.exit_code, 0) << made;
+  const std::string id = made.out.substr(0, made.out.find('\n'));
+  struct Case { std::vector<std::string> args; std::string in; std::string err; } cases[] = {
+      {{"checkin", "ffffffffffffffffffffffffffffffff", "-"}, R"({"findings": {"back_pain": true}})", "not found"},
+      {{"checkin", id, "-", "--date", "2026-11-01"}, R"({"findings": {"back_pain": true}})", "before the episode began"},
+      {{"checkin", id, "-"}, R"({"findings": {"back_pain": tru}})", "error: $"},
+      {{"checkin", id, "-"}, R"({"findings": {"back_pian": true}})", "did you mean 'back_pain'"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"episode", "--db", db, "--today", "2026-11-30"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    RunResult r = Run(args, c.in);
+    EXPECT_EQ(r.exit_code, 65) << r;
+    EXPECT_TRUE(r.out.empty()) << r;
+    EXPECT_NE(r.err.find(c.err), std::string::npos) << r;
+  }
+  RunResult exported = Run({"episode", "--db", db, "export", id});
+  ASSERT_EQ(exported.exit_code, 0) << exported;
+  EXPECT_EQ(json::parse(exported.out)["checkins"].size(), 0u);
+}
+
 }  // namespace
 }  // namespace norotriage

@@ -212,6 +212,19 @@ std::vector<Text> PatientFacingTexts(const CompiledKb& kb) {
   add("interview.why.age", iv.why_age);
   add("interview.why.weight", iv.why_weight);
   add("interview.emergency_banner", iv.emergency_banner);
+  // History sentences, filled as the episode layer fills them.
+  const auto& h = kb.history;
+  auto fill = [](std::string text, std::initializer_list<std::pair<std::string, std::string>> values) {
+    for (const auto& [key, value] : values) {
+      for (size_t at; (at = text.find(key)) != std::string::npos;) text.replace(at, key.size(), value);
+    }
+    return text;
+  };
+  add("history.score_change", fill(h.score_change, {{"{pain}", h.pain_back}, {"{first}", "3"}, {"{first_day}", "2"},
+                                                     {"{last}", "6"}, {"{last_day}", "9"}}));
+  add("history.hydration_change", fill(h.hydration_change, {{"{before}", h.status_names[0]}, {"{before_day}", "1"},
+                                                             {"{now}", h.status_names[1]}, {"{now_day}", "3"}}));
+  add("history.overdue", fill(h.overdue, {{"{days}", "4"}}));
   return out;
 }
 
@@ -227,7 +240,7 @@ TEST(ReadabilityContentTest, EveryPatientFacingTextIsGradeEightOrLower) {
                                 "mechanisms.", "pain_types.", "self_care.", "follow_up.expected.",
                                 "follow_up.review.", "interview.complaint.", "interview.checklist_title.",
                                 "interview.form_title.", "interview.labels.", "interview.why.",
-                                "interview.emergency_banner"}) {
+                                "interview.emergency_banner", "history."}) {
     EXPECT_TRUE(std::any_of(texts.begin(), texts.end(),
                             [&](const Text& t) { return t.where.rfind(part, 0) == 0; }))
         << "no text checked under " << part;

@@ -45,6 +45,7 @@ struct Command {
 Command AssessCommand();
 Command KbCommand();
 Command InterviewCommand();
+Command EpisodeCommand();
 
 }  // namespace norotriage::cli
 

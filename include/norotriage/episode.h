@@ -1,0 +1,112 @@
+// Episodes: one person's illness, re-assessed at every check-in, so that the
+// advice notices what one answer cannot: pain not following its usual course.
+//
+// An episode has a start (the day the vomiting or diarrhoea began), the
+// person's stable findings (age, weight, conditions, medicines) and dated
+// check-ins. Each check-in merges the stable findings with that day's, works
+// out the day counts from dates (days_since_onset, back_pain_days,
+// leg_aches_days, unless given) and the history findings from earlier
+// check-ins (knowledge/findings.yaml, group "history"), assesses, and stores
+// the request and the result in one transaction.
+//
+// Errors: InvalidArgument with a message that starts with the JSON path or
+// argument it is about ("date: …", "$.findings.age_years: …"); NotFound for
+// an unknown episode; the Store's errors otherwise. Nothing is written on error.
+// Thread safety: as the Store it borrows; the knowledge base is shared read-only.
+#ifndef NOROTRIAGE_EPISODE_H_
+#define NOROTRIAGE_EPISODE_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "norotriage/assessment.h"
+#include "norotriage/findings.h"
+#include "norotriage/knowledge_base.h"
+#include "norotriage/status.h"
+#include "norotriage/store.h"
+
+namespace norotriage {
+
+// What today is (UTC), behind an interface so tests can fix it.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual std::string Today() const = 0;  // YYYY-MM-DD
+};
+class SystemClock : public Clock {
+ public:
+  std::string Today() const override;
+};
+class FixedClock : public Clock {
+ public:
+  explicit FixedClock(std::string today) : today_(std::move(today)) {}
+  std::string Today() const override { return today_; }
+
+ private:
+  std::string today_;
+};
+
+struct CheckinResult {
+  CheckinRecord checkin;             // as stored (seq assigned)
+  Request request;                   // as assessed, with derived days and history
+  Assessment assessment;             // borrows text from the knowledge base
+  std::vector<std::string> history;  // plain sentences about the course so far
+};
+
+struct EpisodeView {
+  EpisodeRecord episode;
+  std::vector<CheckinRecord> checkins;
+  std::string today;
+  double today_day = 0;              // days since onset today
+  // The advice as of today: the last check-in re-assessed with its day counts
+  // moved on to today (so a missed check-in shows). Absent with no check-ins.
+  std::optional<CheckinResult> current;
+  std::vector<std::string> history;
+};
+
+class Episodes {
+ public:
+  // Borrows `store` and `clock` for its lifetime; shares `kb`.
+  Episodes(std::shared_ptr<const KnowledgeBase> kb, Store* store, const Clock* clock);
+
+  // `onset_date` "" means today. `stable` holds the findings that do not change.
+  // `token_hash` is stored as given (the HTTP API's access token), "" for none.
+  Result<EpisodeRecord> Create(std::string_view onset_date, const Request& stable,
+                               const std::string& token_hash = "");
+  // `date` "" means today. It may not be before the onset or the last check-in.
+  Result<CheckinResult> Checkin(const std::string& id, std::string_view date, const Request& findings);
+  Result<EpisodeView> Show(const std::string& id);
+  // {"episode": {…}, "checkins": [{…, "request": {…}, "result": {…}}]}
+  Result<std::string> Export(const std::string& id);
+  Result<std::vector<EpisodeRecord>> List();
+  Status Delete(const std::string& id);
+
+  // The recovery chart of a view, as a standalone SVG document.
+  std::string ChartSvg(const EpisodeView& view) const;
+  // {"episode": id, "seq", "date", "day", "history": […], "result": {…}}
+  std::string CheckinJson(const std::string& episode_id, const CheckinResult& r) const;
+  // The view as JSON: episode, check-ins (without their full request and
+  // result), history, and the current advice as a result object.
+  std::string ViewJson(const EpisodeView& view) const;
+
+  // The findings of `stable` merged under `findings` (findings win).
+  Request Merge(const Request& stable, const Request& findings) const;
+
+ private:
+  Result<Request> StableOf(const EpisodeRecord& e) const;
+  Result<CheckinResult> Evaluate(const EpisodeRecord& e, const std::vector<CheckinRecord>& before,
+                                 int64_t date, Request req) const;
+  std::vector<std::string> HistoryNotes(const std::vector<CheckinRecord>& checkins,
+                                        const CheckinResult* current) const;
+
+  std::shared_ptr<const KnowledgeBase> kb_;
+  Store* store_;
+  const Clock* clock_;
+};
+
+}  // namespace norotriage
+
+#endif  // NOROTRIAGE_EPISODE_H_

@@ -1,0 +1,249 @@
+#include "norotriage/batch.h"
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "norotriage/engine.h"
+#include "util/json_writer.h"
+
+namespace norotriage {
+namespace {
+
+using internal::JsonWriter;
+
+struct Chunk {
+  uint64_t index = 0;        // order of the chunk in the input
+  uint64_t first_line = 0;   // 1-based input line number of lines[0]
+  std::vector<std::string> lines;
+  std::string output;        // filled by a worker
+  uint64_t results = 0, errors = 0;
+  bool done = false;
+};
+
+// The "ref" of a line that failed validation, when the line is an object with
+// a string "ref"; empty otherwise.
+std::optional<std::string> RefOf(std::string_view line) {
+  thread_local simdjson::ondemand::parser parser;
+  simdjson::padded_string padded(line);
+  simdjson::ondemand::document doc;
+  if (parser.iterate(padded).get(doc)) return std::nullopt;
+  simdjson::ondemand::object obj;
+  if (doc.get_object().get(obj)) return std::nullopt;
+  std::string_view ref;
+  if (obj["ref"].get_string().get(ref)) return std::nullopt;
+  if (ref.size() > 256) return std::nullopt;
+  return std::string(ref);
+}
+
+void WriteCompact(const Request& req, const CompactAssessment& c, std::string* out) {
+  JsonWriter w(out);
+  w.BeginObject();
+  if (req.ref) { w.Key("ref"); w.String(*req.ref); }
+  w.Key("disposition"); w.String(LevelId(c.disposition));
+  w.Key("flags");
+  w.BeginArray();
+  for (auto f : c.flags) w.String(f);
+  w.EndArray();
+  w.Key("hydration"); w.String(HydrationStatusId(c.hydration));
+  w.Key("medicines");
+  w.BeginObject();
+  for (const auto& [id, advice] : c.medicines) { w.Key(id); w.String(AdviceId(advice)); }
+  w.EndObject();
+  w.EndObject();
+}
+
+void Process(const KnowledgeBase& kb, bool compact, Chunk* chunk) {
+  std::string& out = chunk->output;
+  out.reserve(chunk->lines.size() * (compact ? 160 : 8192));
+  for (size_t i = 0; i < chunk->lines.size(); ++i) {
+    const std::string& line = chunk->lines[i];
+    auto req = ParseRequest(kb, line);
+    if (!req.ok()) {
+      ++chunk->errors;
+      JsonWriter w(&out);
+      w.BeginObject();
+      if (auto ref = RefOf(line)) { w.Key("ref"); w.String(*ref); }
+      w.Key("line"); w.Int(static_cast<long long>(chunk->first_line + i));
+      w.Key("error");
+      w.BeginObject();
+      w.Key("path"); w.String(req.error().path);
+      w.Key("message"); w.String(req.error().message);
+      w.EndObject();
+      w.EndObject();
+    } else if (compact) {
+      ++chunk->results;
+      WriteCompact(req.value(), AssessCompact(kb, req.value().findings), &out);
+    } else {
+      ++chunk->results;
+      out += ToJson(Assess(kb, req.value()));
+    }
+    out += '\n';
+  }
+  chunk->lines.clear();
+  chunk->lines.shrink_to_fit();
+}
+
+// Reads lines from a FILE in large blocks.
+class LineReader {
+ public:
+  explicit LineReader(std::FILE* in) : in_(in), buf_(1 << 20) {}
+  // The next line without its newline (a trailing \r is dropped); false at
+  // the end. Sets *error on a read error.
+  bool Next(std::string* line, bool* error) {
+    line->clear();
+    while (true) {
+      if (pos_ == len_) {
+        len_ = std::fread(buf_.data(), 1, buf_.size(), in_);
+        pos_ = 0;
+        if (len_ == 0) {
+          if (std::ferror(in_)) *error = true;
+          if (line->empty() && !partial_) return false;
+          partial_ = false;
+          return true;
+        }
+      }
+      const char* start = buf_.data() + pos_;
+      const char* nl = static_cast<const char*>(std::memchr(start, '\n', len_ - pos_));
+      if (nl) {
+        line->append(start, nl - start);
+        pos_ += (nl - start) + 1;
+        partial_ = false;
+        if (!line->empty() && line->back() == '\r') line->pop_back();
+        return true;
+      }
+      line->append(start, len_ - pos_);
+      partial_ = true;
+      pos_ = len_;
+    }
+  }
+
+ private:
+  std::FILE* in_;
+  std::vector<char> buf_;
+  size_t pos_ = 0, len_ = 0;
+  bool partial_ = false;
+};
+
+bool Blank(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+}
+
+}  // namespace
+
+Status RunBatch(const KnowledgeBase& kb, std::FILE* in, std::FILE* out, const BatchOptions& options,
+                BatchStats* stats) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const int threads = std::max(1, options.threads);
+  const size_t max_in_flight = static_cast<size_t>(threads) * 2 + 2;  // bounds memory
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<Chunk*> todo;            // read, not yet processed
+  std::deque<std::unique_ptr<Chunk>> window;  // in input order, until written
+  bool reading_done = false;
+  bool write_error = false;
+  *stats = BatchStats{};
+
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      while (true) {
+        Chunk* c;
+        {
+          std::unique_lock lock(mu);
+          cv.wait(lock, [&] { return !todo.empty() || reading_done; });
+          if (todo.empty()) return;
+          c = todo.front();
+          todo.pop_front();
+        }
+        Process(kb, options.compact, c);
+        {
+          std::lock_guard lock(mu);
+          c->done = true;
+        }
+        cv.notify_all();
+      }
+    });
+  }
+  // Writes every finished chunk at the head of the window. REQUIRES: lock held
+  // by the caller is released around the write.
+  auto flush_ready = [&](std::unique_lock<std::mutex>& lock) {
+    while (!window.empty() && window.front()->done) {
+      std::unique_ptr<Chunk> c = std::move(window.front());
+      window.pop_front();
+      lock.unlock();
+      if (!c->output.empty() && std::fwrite(c->output.data(), 1, c->output.size(), out) != c->output.size()) {
+        write_error = true;
+      }
+      stats->results += c->results;
+      stats->errors += c->errors;
+      lock.lock();
+      cv.notify_all();
+    }
+  };
+
+  LineReader reader(in);
+  bool read_error = false;
+  uint64_t line_no = 0, index = 0;
+  std::string line;
+  auto chunk = std::make_unique<Chunk>();
+  auto submit = [&] {
+    if (chunk->lines.empty()) return;
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] {
+      if (window.size() < max_in_flight) return true;
+      return window.front()->done;
+    });
+    flush_ready(lock);
+    cv.wait(lock, [&] { return window.size() < max_in_flight; });
+    chunk->index = index++;
+    todo.push_back(chunk.get());
+    window.push_back(std::move(chunk));
+    lock.unlock();
+    cv.notify_all();
+    chunk = std::make_unique<Chunk>();
+  };
+  while (reader.Next(&line, &read_error)) {
+    ++line_no;
+    if (Blank(line)) continue;
+    if (chunk->lines.empty()) chunk->first_line = line_no;
+    // Lines keep their input numbers: a chunk holds consecutive lines only.
+    if (!chunk->lines.empty() && chunk->first_line + chunk->lines.size() != line_no) {
+      submit();
+      chunk->first_line = line_no;
+    }
+    chunk->lines.push_back(line);
+    ++stats->lines;
+    if (chunk->lines.size() >= options.lines_per_chunk) {
+      submit();
+      if (options.progress) options.progress(stats->lines);
+    }
+  }
+  submit();
+  {
+    std::unique_lock lock(mu);
+    reading_done = true;
+    cv.notify_all();
+    cv.wait(lock, [&] {
+      flush_ready(lock);
+      return window.empty();
+    });
+  }
+  for (auto& w : workers) w.join();
+  if (std::fflush(out) != 0) write_error = true;
+  stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (read_error) return Status::Unavailable("reading the input failed");
+  if (write_error) return Status::Unavailable("writing the output failed");
+  return Status::Ok();
+}
+
+}  // namespace norotriage

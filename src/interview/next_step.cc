@@ -250,7 +250,9 @@ class Selector {
 
   // Appends the companions of the signs on a tick list (interview.yaml).
   void AddCompanions(std::vector<Ask>* list) {
-    for (const auto& [with, show] : iv_.companions) {
+    for (const auto& companion : iv_.companions) {
+      const std::vector<int>& with = companion.first;  // (a named reference: clang 14 cannot capture bindings)
+      const std::vector<int>& show = companion.second;
       bool present = std::any_of(list->begin(), list->end(), [&](const Ask& a) {
         return std::find(with.begin(), with.end(), a.slot) != with.end();
       });

@@ -22,6 +22,9 @@ constexpr std::string_view kTopKeys[] = {
     "version", "sources", "dispositions", "findings", "consistency", "definitions", "hydration",
     "flags", "medicines", "mechanisms", "pain_types", "self_care", "follow_up", "interview", "history"};
 
+// A top-level section and the file it came from. `reader` is null when the
+// section is absent (a default YAML::Node is a defined null node, so the node
+// itself cannot say "absent").
 struct Section {
   YAML::Node node;
   const YamlReader* reader = nullptr;
@@ -126,11 +129,11 @@ class Loader {
 
   Status LoadVersionAndSources() {
     Section v = Get("version");
-    if (!v.node) return Missing("version");
+    if (!v.reader) return Missing("version");
     if (!v.node.IsScalar() || v.node.Scalar().empty()) return v.reader->Error(v.node, "version must be text");
     kb_->version = v.node.Scalar();
     Section s = Get("sources");
-    if (!s.node) return Missing("sources");
+    if (!s.reader) return Missing("sources");
     NT_RETURN_IF_ERROR(s.reader->CheckSeq(s.node, "sources"));
     std::set<std::string> seen;
     for (const auto& e : s.node) {
@@ -147,7 +150,7 @@ class Loader {
 
   Status LoadDispositions() {
     Section s = Get("dispositions");
-    if (!s.node) return Missing("dispositions");
+    if (!s.reader) return Missing("dispositions");
     NT_RETURN_IF_ERROR(s.reader->CheckSeq(s.node, "dispositions"));
     std::set<std::string> seen;
     for (const auto& e : s.node) {
@@ -169,7 +172,7 @@ class Loader {
 
   Status LoadFindings() {
     Section s = Get("findings");
-    if (!s.node) return Missing("findings");
+    if (!s.reader) return Missing("findings");
     const YamlReader& r = *s.reader;
     NT_RETURN_IF_ERROR(r.CheckSeq(s.node, "findings"));
     std::set<std::string> seen;
@@ -290,7 +293,7 @@ class Loader {
 
   Status LoadDefinitions() {
     Section s = Get("definitions");
-    if (!s.node) return Status::Ok();
+    if (!s.reader) return Status::Ok();
     const YamlReader& r = *s.reader;
     NT_RETURN_IF_ERROR(r.CheckSeq(s.node, "definitions"));
     std::set<std::string> seen;
@@ -311,7 +314,7 @@ class Loader {
 
   Status LoadConsistency() {
     Section s = Get("consistency");
-    if (!s.node) return Status::Ok();
+    if (!s.reader) return Status::Ok();
     const YamlReader& r = *s.reader;
     NT_RETURN_IF_ERROR(r.CheckSeq(s.node, "consistency"));
     for (const auto& e : s.node) {
@@ -342,7 +345,7 @@ class Loader {
 
   Status LoadHydration() {
     Section s = Get("hydration");
-    if (!s.node) return Missing("hydration");
+    if (!s.reader) return Missing("hydration");
     const YamlReader& r = *s.reader;
     const YAML::Node& h = s.node;
     HydrationRules& hy = kb_->hydration;
@@ -413,7 +416,7 @@ class Loader {
 
   Status LoadFlags() {
     Section s = Get("flags");
-    if (!s.node) return Missing("flags");
+    if (!s.reader) return Missing("flags");
     const YamlReader& r = *s.reader;
     NT_RETURN_IF_ERROR(r.CheckSeq(s.node, "flags"));
     std::set<std::string> seen;
@@ -501,7 +504,7 @@ class Loader {
 
   Status LoadMedicines() {
     Section s = Get("medicines");
-    if (!s.node) return Missing("medicines");
+    if (!s.reader) return Missing("medicines");
     const YamlReader& r = *s.reader;
     NT_RETURN_IF_ERROR(r.CheckSeq(s.node, "medicines"));
     std::set<std::string> seen;
@@ -538,7 +541,7 @@ class Loader {
 
   Status LoadTextRules(const char* key, std::vector<TextRule>* out, bool is_mechanism) {
     Section s = Get(key);
-    if (!s.node) return is_mechanism ? Missing(key) : Status::Ok();
+    if (!s.reader) return is_mechanism ? Missing(key) : Status::Ok();
     const YamlReader& r = *s.reader;
     NT_RETURN_IF_ERROR(r.CheckSeq(s.node, key));
     std::set<std::string> seen;
@@ -564,7 +567,7 @@ class Loader {
 
   Status LoadPainTypes() {
     Section s = Get("pain_types");
-    if (!s.node) return Missing("pain_types");
+    if (!s.reader) return Missing("pain_types");
     const YamlReader& r = *s.reader;
     NT_RETURN_IF_ERROR(r.CheckSeq(s.node, "pain_types"));
     std::set<std::string> seen;
@@ -595,7 +598,7 @@ class Loader {
 
   Status LoadFollowUp() {
     Section s = Get("follow_up");
-    if (!s.node) return Missing("follow_up");
+    if (!s.reader) return Missing("follow_up");
     const YamlReader& r = *s.reader;
     NT_RETURN_IF_ERROR(r.CheckMap(s.node, {"expected", "review"}, {"expected", "review"}));
     YAML::Node ex = s.node["expected"];
@@ -639,7 +642,7 @@ class Loader {
 
   Status LoadInterview() {
     Section s = Get("interview");
-    if (!s.node) return Missing("interview");
+    if (!s.reader) return Missing("interview");
     const YamlReader& r = *s.reader;
     const YAML::Node& n = s.node;
     InterviewRules& iv = kb_->interview;
@@ -754,7 +757,7 @@ class Loader {
 
   Status LoadHistory() {
     Section s = Get("history");
-    if (!s.node) return Missing("history");
+    if (!s.reader) return Missing("history");
     const YamlReader& r = *s.reader;
     const YAML::Node& n = s.node;
     HistoryTexts& h = kb_->history;

@@ -3,9 +3,11 @@
 #
 #   make setup    install the Debian 12 packages (scripts/setup.sh; a no-op when present)
 #   make build    configure build/ once, then build
-#   make run      the interview in this terminal (ask, then advise)
+#   make run      the HTTP service on http://127.0.0.1:$(PORT) (SQLite default store; Ctrl-C stops it)
+#   make interview  the interview in this terminal (ask, then advise)
 #   make test     unit tests (ctest), then the shared acceptance vignettes
-#   make bench    micro-benchmarks (build/norotriage_bench; BENCH_ARGS=... to pass flags)
+#   make test-browser  only the browser tests of the web page (ctest -L browser; tests/browser/)
+#   make bench    all benchmarks (scripts/bench.sh) -> docs/performance.md; BENCH_ARGS=... for Google Benchmark
 #   make lint-kb  validate knowledge/*.yaml
 #   make clean    remove build/
 #
@@ -16,6 +18,7 @@ BUILD_DIR  := build
 BUILD_TYPE ?= RelWithDebInfo
 SHARED     ?= ../shared
 BENCH_ARGS ?=
+PORT       ?= 8080
 CMAKE_ARGS ?=
 
 CONFIGURE_FLAGS := -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_ARGS)
@@ -24,7 +27,7 @@ CONFIGURE_FLAGS += -DNOROTRIAGE_WERROR=ON
 endif
 
 .DEFAULT_GOAL := build
-.PHONY: all setup configure build run test bench lint-kb clean
+.PHONY: all setup configure build run interview test test-browser bench lint-kb clean
 
 all: build
 
@@ -43,7 +46,12 @@ configure: setup
 build: configure
 	cmake --build $(BUILD_DIR) -j$$(nproc)
 
+# Listens on loopback only, with the default SQLite file (DefaultDatabasePath:
+# $NOROTRIAGE_DB, else ~/.local/share/norotriage/norotriage.db).
 run: build
+	$(BUILD_DIR)/norotriage serve --host 127.0.0.1 --port $(PORT)
+
+interview: build
 	$(BUILD_DIR)/norotriage interview
 
 test: build
@@ -55,8 +63,13 @@ test: build
 	  echo "note: $(SHARED) not found; skipping check-vignettes.py (ctest already ran the vignettes)"; \
 	fi
 
+# The web page in Debian's Chromium against build/norotriage; screenshots of
+# every page state land in $(BUILD_DIR)/screenshots/.
+test-browser: build
+	ctest --test-dir $(BUILD_DIR) -L browser --output-on-failure
+
 bench: build
-	$(BUILD_DIR)/norotriage_bench $(BENCH_ARGS)
+	BENCH_ARGS="$(BENCH_ARGS)" bash scripts/bench.sh $(BUILD_DIR)
 
 lint-kb: build
 	$(BUILD_DIR)/norotriage kb lint knowledge

@@ -1,15 +1,20 @@
 // Micro-benchmarks of the engine, on the built-in knowledge base.
 //
 //   BM_EvaluateFlagsHydrationMedicines  AssessCompact on parsed findings (the batch fast path)
+//   BM_EvaluateGenerated                the same on 10,000 generated requests (tests/request_generator.h)
+//   BM_FlagsGenerated                   only what the json-rules-engine export does on those requests:
+//                                       derived values, every flag, the disposition (bench/peer)
 //   BM_AssessFull                       Assess on a parsed request (every part of the result)
 //   BM_ParseAssessJson                  request JSON text -> ParseRequest -> Assess -> ToJson
 //   BM_LoadKnowledgeBase                LoadBuiltin: parse, validate and compile the YAML
 //
-// Each iteration of the first three handles one request of a fixed set of
-// eight, in turn; items_per_second is requests per second.
+// Each iteration of the others handles one request of a fixed set of eight,
+// in turn; items_per_second is requests per second. scripts/bench.sh reports
+// the first two as engine evaluations per second per core.
 //
 // Run: make bench, or build/norotriage_bench --benchmark_filter=Assess
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -18,8 +23,12 @@
 
 #include <benchmark/benchmark.h>
 
+#include "compile/compiled_kb.h"
+#include "eval/evaluator.h"
+#include "eval/request_state.h"
 #include "norotriage/engine.h"
 #include "norotriage/knowledge_base.h"
+#include "tests/request_generator.h"
 
 namespace norotriage {
 namespace {
@@ -65,6 +74,7 @@ struct Fixture {
   std::shared_ptr<const KnowledgeBase> kb;
   std::vector<std::string> texts;
   std::vector<Request> requests;
+  std::vector<Findings> generated;  // varied requests from the seeded generator
   std::string error;  // non-empty when the fixture could not be built
 };
 
@@ -84,6 +94,12 @@ Fixture BuildFixture() {
     }
     f.texts.emplace_back(text);
     f.requests.push_back(std::move(request).value());
+  }
+  testing::RequestGenerator gen(f.kb->compiled());
+  testing::Rng rng(1);
+  while (f.generated.size() < 10000) {
+    auto request = ParseRequest(*f.kb, testing::ToRequestJson(f.kb->compiled(), gen.Generate(rng)));
+    if (request.ok()) f.generated.push_back(std::move(request).value().findings);  // skip contradictions
   }
   return f;
 }
@@ -112,6 +128,40 @@ void BM_EvaluateFlagsHydrationMedicines(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_EvaluateFlagsHydrationMedicines);
+
+void BM_EvaluateGenerated(benchmark::State& state) {
+  const Fixture& f = GetFixture();
+  if (!FixtureOk(state, f)) return;
+  size_t i = 0;
+  for (auto _ : state) {
+    CompactAssessment a = AssessCompact(*f.kb, f.generated[i]);
+    benchmark::DoNotOptimize(a);
+    if (++i == f.generated.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_EvaluateGenerated);
+
+void BM_FlagsGenerated(benchmark::State& state) {
+  const Fixture& f = GetFixture();
+  if (!FixtureOk(state, f)) return;
+  const internal::CompiledKb& kb = f.kb->compiled();
+  size_t i = 0;
+  internal::RequestState st;
+  for (auto _ : state) {
+    internal::PrepareState(kb, f.generated[i], &st);
+    Level disposition = Level::kSelfCare;
+    for (const auto& flag : kb.flags) {
+      if (internal::Eval(kb.program, flag.when, st.values.data()) == internal::kTrue) {
+        disposition = std::max(disposition, flag.level);
+      }
+    }
+    benchmark::DoNotOptimize(disposition);
+    if (++i == f.generated.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_FlagsGenerated);
 
 void BM_AssessFull(benchmark::State& state) {
   const Fixture& f = GetFixture();

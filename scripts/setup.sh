@@ -10,11 +10,15 @@ PACKAGES=(
   build-essential g++ cmake make pkg-config python3
   libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev libcli11-dev libfmt-dev
   libsqlitecpp-dev libsqlite3-dev libpqxx-dev libcpp-httplib-dev
+  # the HTTP API's episode tokens: CSPRNG, SHA-256 and constant-time compare from libcrypto
+  libssl-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # the PostgreSQL store tests: the server, and pg_virtualenv (a throw-away cluster)
   postgresql postgresql-common
   # tests/chart_svg_test.cc: xmllint, rsvg-convert (SVG -> PNG), pngtopnm (PNG -> PPM)
   libxml2-utils librsvg2-bin netpbm
+  # make bench (scripts/bench.sh): HTTP load, the nginx baseline, start-up timing
+  wrk nginx hyperfine curl
 )
 
 # A package counts as installed only in state "install ok installed"
@@ -35,6 +39,15 @@ for pkg in "${PACKAGES[@]}"; do
     missing+=("$pkg")
   fi
 done
+
+# Node.js and npm (bench/peer and the ctest rules_engine_export): any install
+# will do (the machine may have one from elsewhere), so Debian's packages only
+# when the commands are missing.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  for pkg in nodejs npm; do
+    is_installed "$pkg" || missing+=("$pkg")
+  done
+fi
 
 if [ "${#missing[@]}" -eq 0 ]; then
   exit 0

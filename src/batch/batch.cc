@@ -7,13 +7,16 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
 #include <simdjson.h>
 
 #include "norotriage/engine.h"
+#include "output/result_json.h"
 #include "util/json_writer.h"
 
 namespace norotriage {
@@ -21,13 +24,26 @@ namespace {
 
 using internal::JsonWriter;
 
+// Consecutive input lines and, once a worker is done, their results. Chunks
+// are reused (see RunBatch), so the buffers keep their capacity: no
+// allocation per line, and no page faults on fresh output buffers.
 struct Chunk {
   uint64_t index = 0;        // order of the chunk in the input
-  uint64_t first_line = 0;   // 1-based input line number of lines[0]
-  std::vector<std::string> lines;
+  uint64_t first_line = 0;   // 1-based input line number of the first line
+  std::string text;          // the lines, back to back, without newlines
+  std::vector<std::pair<size_t, size_t>> lines;  // {offset, length} in text
   std::string output;        // filled by a worker
   uint64_t results = 0, errors = 0;
   bool done = false;
+
+  std::string_view line(size_t i) const { return std::string_view(text).substr(lines[i].first, lines[i].second); }
+  void Reset() {
+    text.clear();
+    lines.clear();
+    output.clear();
+    results = errors = 0;
+    done = false;
+  }
 };
 
 // The "ref" of a line that failed validation, when the line is an object with
@@ -66,7 +82,7 @@ void Process(const KnowledgeBase& kb, bool compact, Chunk* chunk) {
   std::string& out = chunk->output;
   out.reserve(chunk->lines.size() * (compact ? 160 : 8192));
   for (size_t i = 0; i < chunk->lines.size(); ++i) {
-    const std::string& line = chunk->lines[i];
+    const std::string_view line = chunk->line(i);
     auto req = ParseRequest(kb, line);
     if (!req.ok()) {
       ++chunk->errors;
@@ -85,29 +101,27 @@ void Process(const KnowledgeBase& kb, bool compact, Chunk* chunk) {
       WriteCompact(req.value(), AssessCompact(kb, req.value().findings), &out);
     } else {
       ++chunk->results;
-      out += ToJson(Assess(kb, req.value()));
+      internal::AppendJson(Assess(kb, req.value()), &out);
     }
     out += '\n';
   }
-  chunk->lines.clear();
-  chunk->lines.shrink_to_fit();
 }
 
 // Reads lines from a FILE in large blocks.
 class LineReader {
  public:
   explicit LineReader(std::FILE* in) : in_(in), buf_(1 << 20) {}
-  // The next line without its newline (a trailing \r is dropped); false at
-  // the end. Sets *error on a read error.
+  // Appends the next line, without its newline, to *line (a trailing \r is
+  // dropped); false at the end. Sets *error on a read error.
   bool Next(std::string* line, bool* error) {
-    line->clear();
+    const size_t first = line->size();
     while (true) {
       if (pos_ == len_) {
         len_ = std::fread(buf_.data(), 1, buf_.size(), in_);
         pos_ = 0;
         if (len_ == 0) {
           if (std::ferror(in_)) *error = true;
-          if (line->empty() && !partial_) return false;
+          if (line->size() == first && !partial_) return false;
           partial_ = false;
           return true;
         }
@@ -118,7 +132,7 @@ class LineReader {
         line->append(start, nl - start);
         pos_ += (nl - start) + 1;
         partial_ = false;
-        if (!line->empty() && line->back() == '\r') line->pop_back();
+        if (line->size() > first && line->back() == '\r') line->pop_back();
         return true;
       }
       line->append(start, len_ - pos_);
@@ -134,7 +148,7 @@ class LineReader {
   bool partial_ = false;
 };
 
-bool Blank(const std::string& s) {
+bool Blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
 }
 
@@ -149,6 +163,7 @@ Status RunBatch(const KnowledgeBase& kb, std::FILE* in, std::FILE* out, const Ba
   std::condition_variable cv;
   std::deque<Chunk*> todo;            // read, not yet processed
   std::deque<std::unique_ptr<Chunk>> window;  // in input order, until written
+  std::vector<std::unique_ptr<Chunk>> spare;  // written, for reuse
   bool reading_done = false;
   bool write_error = false;
   *stats = BatchStats{};
@@ -186,7 +201,9 @@ Status RunBatch(const KnowledgeBase& kb, std::FILE* in, std::FILE* out, const Ba
       }
       stats->results += c->results;
       stats->errors += c->errors;
+      c->Reset();
       lock.lock();
+      spare.push_back(std::move(c));
       cv.notify_all();
     }
   };
@@ -194,7 +211,6 @@ Status RunBatch(const KnowledgeBase& kb, std::FILE* in, std::FILE* out, const Ba
   LineReader reader(in);
   bool read_error = false;
   uint64_t line_no = 0, index = 0;
-  std::string line;
   auto chunk = std::make_unique<Chunk>();
   auto submit = [&] {
     if (chunk->lines.empty()) return;
@@ -208,20 +224,34 @@ Status RunBatch(const KnowledgeBase& kb, std::FILE* in, std::FILE* out, const Ba
     chunk->index = index++;
     todo.push_back(chunk.get());
     window.push_back(std::move(chunk));
+    if (!spare.empty()) {
+      chunk = std::move(spare.back());
+      spare.pop_back();
+    }
     lock.unlock();
     cv.notify_all();
-    chunk = std::make_unique<Chunk>();
+    if (!chunk) chunk = std::make_unique<Chunk>();
   };
-  while (reader.Next(&line, &read_error)) {
+  while (true) {
+    // Lines are read straight into the chunk's text.
+    size_t start = chunk->text.size();
+    if (!reader.Next(&chunk->text, &read_error)) break;
     ++line_no;
-    if (Blank(line)) continue;
-    if (chunk->lines.empty()) chunk->first_line = line_no;
+    const size_t len = chunk->text.size() - start;
+    if (Blank(std::string_view(chunk->text).substr(start))) {
+      chunk->text.resize(start);
+      continue;
+    }
     // Lines keep their input numbers: a chunk holds consecutive lines only.
     if (!chunk->lines.empty() && chunk->first_line + chunk->lines.size() != line_no) {
+      const std::string moved = chunk->text.substr(start);
+      chunk->text.resize(start);
       submit();
-      chunk->first_line = line_no;
+      start = chunk->text.size();
+      chunk->text += moved;
     }
-    chunk->lines.push_back(line);
+    if (chunk->lines.empty()) chunk->first_line = line_no;
+    chunk->lines.emplace_back(start, len);
     ++stats->lines;
     if (chunk->lines.size() >= options.lines_per_chunk) {
       submit();

@@ -1,9 +1,11 @@
-// norotriage kb lint [DIR] | kb show [--program]: the knowledge base itself.
+// norotriage kb lint [DIR] | kb show [--program] |
+// kb export --format json-rules-engine [-o FILE]: the knowledge base itself.
 #include <cstdio>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "kb/export_rules_engine.h"
 
 namespace norotriage::cli {
 
@@ -17,7 +19,38 @@ Command KbCommand() {
             lint->add_option("dir", *dir, "Directory of knowledge-base YAML files");
             CLI::App* show = sub->add_subcommand("show", "List the findings and rules");
             show->add_flag("--program", *program, "Also print the compiled program of every rule");
+            auto format = std::make_shared<std::string>();
+            auto output = std::make_shared<std::string>();
+            CLI::App* exp = sub->add_subcommand("export", "Write the flag rules in another rules engine's format");
+            exp->add_option("--format", *format, "The format: json-rules-engine (npm json-rules-engine)")
+                ->required()
+                ->check(CLI::IsMember({"json-rules-engine"}));
+            exp->add_option("-o,--output", *output, "Output file (default: standard output)");
             return [=]() -> int {
+              if (exp->parsed()) {
+                // json-rules-engine is the only format (CLI11 checked); naming
+                // `format` here also keeps the string CLI11 writes to alive.
+                if (*format != "json-rules-engine") return kExitUsage;
+                auto kb = LoadKnowledgeBase(*g);
+                if (!kb) return kExitSoftware;
+                auto doc = internal::ExportRulesEngine(*kb);
+                if (!doc.ok()) {
+                  fmt::print(stderr, "error: {}\n", doc.status().message());
+                  return kExitSoftware;
+                }
+                std::FILE* out = output->empty() ? stdout : std::fopen(output->c_str(), "wb");
+                if (!out) {
+                  fmt::print(stderr, "error: {}: cannot create the file\n", *output);
+                  return kExitCantCreate;
+                }
+                bool ok = std::fwrite(doc->data(), 1, doc->size(), out) == doc->size();
+                ok = (out == stdout ? std::fflush(out) : std::fclose(out)) == 0 && ok;
+                if (!ok) {
+                  fmt::print(stderr, "error: {}: writing failed\n", output->empty() ? "-" : *output);
+                  return 74;  // EX_IOERR
+                }
+                return kExitOk;
+              }
               if (lint->parsed()) {
                 GlobalOptions opts = *g;
                 if (!dir->empty()) opts.kb_dir = *dir;

@@ -46,6 +46,7 @@ Command AssessCommand();
 Command KbCommand();
 Command InterviewCommand();
 Command EpisodeCommand();
+Command ServeCommand();
 Command BatchCommand();
 
 }  // namespace norotriage::cli

@@ -12,7 +12,8 @@ namespace norotriage::cli {
 namespace {
 
 int Main(int argc, char** argv) {
-  const std::vector<Command> commands = {AssessCommand(), InterviewCommand(), EpisodeCommand(), BatchCommand(), KbCommand()};
+  const std::vector<Command> commands = {AssessCommand(), InterviewCommand(), EpisodeCommand(), BatchCommand(),
+                                         ServeCommand(), KbCommand()};
   // An unknown subcommand gets a "did you mean" before CLI11 sees it.
   if (argc > 1 && argv[1][0] != '-') {
     std::vector<std::string> names;

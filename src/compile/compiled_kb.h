@@ -11,7 +11,9 @@
 
 #include <array>
 #include <optional>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -150,6 +152,14 @@ struct HistoryTexts {
   Sources sources;
 };
 
+// Hashes std::string and std::string_view alike, so that a map keyed by
+// std::string can be searched with a string_view without building a string
+// (FindingIndex runs for every key of every request).
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 struct DispositionText {
   std::string label, summary;
 };
@@ -157,7 +167,7 @@ struct DispositionText {
 struct CompiledKb {
   std::string version;
   std::vector<FindingSpec> findings;
-  std::unordered_map<std::string, int> finding_index;
+  std::unordered_map<std::string, int, StringHash, std::equal_to<>> finding_index;
   std::vector<std::string> slot_names;                 // findings, then derived
   std::vector<std::vector<std::string>> slot_choices;  // per slot
   int weight_loss_slot = -1, hydration_slot = -1;

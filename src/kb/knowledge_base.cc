@@ -75,7 +75,7 @@ const std::string& KnowledgeBase::version() const { return impl_->version; }
 const std::vector<FindingSpec>& KnowledgeBase::findings() const { return impl_->findings; }
 
 int KnowledgeBase::FindingIndex(std::string_view id) const {
-  auto it = impl_->finding_index.find(std::string(id));
+  auto it = impl_->finding_index.find(id);
   return it == impl_->finding_index.end() ? -1 : it->second;
 }
 

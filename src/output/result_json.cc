@@ -10,6 +10,7 @@
 
 #include "norotriage/assessment.h"
 #include "norotriage/engine.h"
+#include "output/result_json.h"
 #include "util/json_writer.h"
 
 namespace norotriage {
@@ -194,7 +195,12 @@ void WriteFollowUp(JsonWriter& w, const Assessment& a) {
 std::string ToJson(const Assessment& a) {
   std::string out;
   out.reserve(4096);  // a typical result is 2-4 KiB: one allocation
-  JsonWriter w(&out);
+  internal::AppendJson(a, &out);
+  return out;
+}
+
+void internal::AppendJson(const Assessment& a, std::string* out_text) {
+  JsonWriter w(out_text);
   w.BeginObject();
   if (a.ref) StringField(w, "ref", *a.ref);
   StringField(w, "disposition", LevelId(a.disposition));
@@ -249,7 +255,6 @@ std::string ToJson(const Assessment& a) {
   w.EndObject();
 
   w.EndObject();
-  return out;
 }
 
 }  // namespace norotriage

@@ -5,6 +5,7 @@
 // type- and range-checked, and the knowledge base's consistency rules reject
 // contradictions. Nothing partial is ever returned.
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <unordered_set>
 
@@ -14,6 +15,7 @@
 #include "compile/compiled_kb.h"
 #include "eval/evaluator.h"
 #include "eval/request_state.h"
+#include "eval/slot_set.h"
 #include "norotriage/engine.h"
 
 namespace norotriage {
@@ -74,11 +76,13 @@ InputError Malformed(simdjson::error_code e, std::string path = "$") {
   return Err(std::move(path), fmt::format("malformed JSON: {}", simdjson::error_message(e)));
 }
 
-// Parses the value of finding `f` into *out (NaN for null).
-std::optional<InputError> ParseValue(const FindingSpec& f, od::value val, const std::string& path,
+// Parses the value of finding `f` (given under `key`) into *out (NaN for
+// null). The error path is built only on error: formatting it for every
+// finding cost more than the rest of the parse.
+std::optional<InputError> ParseValue(const FindingSpec& f, od::value val, std::string_view key,
                                      double* out) {
   od::json_type type;
-  if (auto e = val.type().get(type)) return Malformed(e, path);
+  if (auto e = val.type().get(type)) return Malformed(e, FindingPath(key));
   if (type == od::json_type::null) {
     *out = Findings::kUnknown;
     return std::nullopt;
@@ -86,43 +90,43 @@ std::optional<InputError> ParseValue(const FindingSpec& f, od::value val, const 
   switch (f.type) {
     case FindingType::kBool: {
       bool b;
-      if (type != od::json_type::boolean) return Err(path, fmt::format("expected true or false, got {}", JsonTypeName(type)));
-      if (auto e = val.get_bool().get(b)) return Malformed(e, path);
+      if (type != od::json_type::boolean) return Err(FindingPath(key), fmt::format("expected true or false, got {}", JsonTypeName(type)));
+      if (auto e = val.get_bool().get(b)) return Malformed(e, FindingPath(key));
       *out = b ? 1 : 0;
       return std::nullopt;
     }
     case FindingType::kNumber:
     case FindingType::kInteger: {
-      if (type != od::json_type::number) return Err(path, fmt::format("expected a number, got {}", JsonTypeName(type)));
+      if (type != od::json_type::number) return Err(FindingPath(key), fmt::format("expected a number, got {}", JsonTypeName(type)));
       double d;
       if (auto e = val.get_double().get(d)) {
-        return Err(path, fmt::format("is not a number that can be read ({})", simdjson::error_message(e)));
+        return Err(FindingPath(key), fmt::format("is not a number that can be read ({})", simdjson::error_message(e)));
       }
-      if (!std::isfinite(d)) return Err(path, "is not a finite number");
+      if (!std::isfinite(d)) return Err(FindingPath(key), "is not a finite number");
       if (f.type == FindingType::kInteger && d != std::floor(d)) {
-        return Err(path, fmt::format("{} is not a whole number", FormatNumber(d)));
+        return Err(FindingPath(key), fmt::format("{} is not a whole number", FormatNumber(d)));
       }
-      if (d < f.min) return Err(path, fmt::format("{} is below the minimum of {}", FormatNumber(d), FormatNumber(f.min)));
-      if (d > f.max) return Err(path, fmt::format("{} is above the maximum of {}", FormatNumber(d), FormatNumber(f.max)));
+      if (d < f.min) return Err(FindingPath(key), fmt::format("{} is below the minimum of {}", FormatNumber(d), FormatNumber(f.min)));
+      if (d > f.max) return Err(FindingPath(key), fmt::format("{} is above the maximum of {}", FormatNumber(d), FormatNumber(f.max)));
       *out = d;
       return std::nullopt;
     }
     case FindingType::kChoice: {
       if (type != od::json_type::string) {
-        return Err(path, fmt::format("expected one of: {}; got {}", ChoiceList(f), JsonTypeName(type)));
+        return Err(FindingPath(key), fmt::format("expected one of: {}; got {}", ChoiceList(f), JsonTypeName(type)));
       }
       std::string_view s;
-      if (auto e = val.get_string().get(s)) return Malformed(e, path);
+      if (auto e = val.get_string().get(s)) return Malformed(e, FindingPath(key));
       for (size_t i = 0; i < f.choices.size(); ++i) {
         if (f.choices[i] == s) {
           *out = static_cast<double>(i);
           return std::nullopt;
         }
       }
-      return Err(path, fmt::format("\"{}\" is not one of: {}", Shown(s), ChoiceList(f)));
+      return Err(FindingPath(key), fmt::format("\"{}\" is not one of: {}", Shown(s), ChoiceList(f)));
     }
   }
-  return Err(path, "unsupported finding type");
+  return Err(FindingPath(key), "unsupported finding type");
 }
 
 std::optional<InputError> ParseFindings(const KnowledgeBase& kb, od::value val, Findings* findings,
@@ -134,23 +138,22 @@ std::optional<InputError> ParseFindings(const KnowledgeBase& kb, od::value val, 
   }
   od::object obj;
   if (auto e = val.get_object().get(obj)) return Malformed(e, "$.findings");
-  std::vector<bool> seen(kb.findings().size());
+  internal::SlotSet seen;  // findings are fewer than kMaxSlots (the loader's cap)
   for (auto field : obj) {
     std::string_view key;
     if (auto e = field.unescaped_key().get(key)) return Malformed(e, "$.findings");
-    std::string path = FindingPath(key);
     int idx = kb.FindingIndex(key);
     if (idx < 0) {
       std::string hint = kb.SuggestFinding(key);
-      return Err(path, hint.empty() ? fmt::format("unknown finding '{}'", Shown(key))
+      return Err(FindingPath(key), hint.empty() ? fmt::format("unknown finding '{}'", Shown(key))
                                     : fmt::format("unknown finding '{}' (did you mean '{}'?)", Shown(key), hint));
     }
-    if (seen[idx]) return Err(path, "is given twice");
-    seen[idx] = true;
+    if (seen.test(idx)) return Err(FindingPath(key), "is given twice");
+    seen.set(idx);
     od::value v;
-    if (auto e = field.value().get(v)) return Malformed(e, path);
+    if (auto e = field.value().get(v)) return Malformed(e, FindingPath(key));
     double d;
-    if (auto err = ParseValue(kb.findings()[idx], v, path, &d)) return err;
+    if (auto err = ParseValue(kb.findings()[idx], v, key, &d)) return err;
     if (std::isnan(d)) {
       (*declined)[idx] = true;
     } else {
@@ -168,9 +171,16 @@ Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_vi
     return Err("$", fmt::format("the request is larger than {} bytes", kMaxRequestBytes));
   }
   thread_local od::parser parser;  // not thread-safe: one per thread
-  simdjson::padded_string padded(json);
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end: parse a padded
+  // copy, in a buffer kept per thread rather than allocated per request.
+  thread_local std::string padded;
+  if (padded.size() < json.size() + simdjson::SIMDJSON_PADDING) padded.resize(json.size() + simdjson::SIMDJSON_PADDING);
+  std::memcpy(padded.data(), json.data(), json.size());
+  std::memset(padded.data() + json.size(), 0, simdjson::SIMDJSON_PADDING);  // as padded_string has it
   od::document doc;
-  if (auto e = parser.iterate(padded).get(doc)) return Malformed(e);
+  if (auto e = parser.iterate(simdjson::padded_string_view(padded.data(), json.size(), padded.size())).get(doc)) {
+    return Malformed(e);
+  }
   od::json_type type;
   if (auto e = doc.type().get(type)) return Malformed(e);
   if (type != od::json_type::object) {

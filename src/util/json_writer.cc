@@ -3,6 +3,8 @@
 #include <cassert>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -14,7 +16,19 @@ namespace {
 
 constexpr int kTrackedDepth = 64;  // object_bits_ has one bit per level
 
-
+// True when none of the 8 bytes at `p` needs attention in a JSON string: no
+// control character (< 0x20), no '"', no '\\', no byte >= 0x80 (UTF-8,
+// validated byte by byte). Word-at-a-time ("SWAR") tests: a zero byte in x
+// shows as (x - 0x01..) & ~x & 0x80..; a byte below 0x20 likewise.
+inline bool PlainWord(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  const uint64_t quote = w ^ (kOnes * '"'), backslash = w ^ (kOnes * '\\');
+  const uint64_t special = ((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) |
+                           ((backslash - kOnes) & ~backslash) | w;
+  return (special & kHigh) == 0;
+}
 
 }  // namespace
 
@@ -107,6 +121,10 @@ void JsonWriter::AppendQuoted(std::string_view s) {
   size_t run = 0;
   size_t i = 0;
   while (i < s.size()) {
+    if (i + 8 <= s.size() && PlainWord(s.data() + i)) {
+      i += 8;
+      continue;
+    }
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
       ++i;

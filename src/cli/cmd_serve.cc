@@ -1,0 +1,44 @@
+// norotriage serve: the HTTP API (and the web page, FHIR and CDS Hooks
+// modules) until SIGINT or SIGTERM. The work is in src/server/server.cc.
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+
+#include "cli/commands.h"
+#include "norotriage/store.h"
+#include "server/server.h"
+
+namespace norotriage::cli {
+
+Command ServeCommand() {
+  return {"serve", "Serve the HTTP API on this machine until SIGINT or SIGTERM (see README, \"Service\")",
+          [](CLI::App* sub, const GlobalOptions* g) -> std::function<int()> {
+            auto o = std::make_shared<server::ServeOptions>();
+            sub->add_option("--host", o->host, "Address to listen on")->capture_default_str();
+            sub->add_option("--port", o->port, "Port to listen on; 0 picks a free one (printed at start)")
+                ->check(CLI::Range(0, 65535))
+                ->capture_default_str();
+            sub->add_option("--db", o->db,
+                            "SQLite file or postgresql:// URL for episodes (default: " + DefaultDatabasePath() + ")");
+            sub->add_option("--threads", o->limits.threads, "Worker threads (each serves one connection at a time)")
+                ->check(CLI::Range(1, 1024))
+                ->capture_default_str();
+            sub->add_option("--public-url", o->public_url,
+                            "Base URL of absolute links when behind a proxy (default: the listening address)");
+            sub->add_option("--shutdown-timeout", o->shutdown_timeout_seconds,
+                            "Seconds to let requests in flight finish after SIGTERM before exiting anyway")
+                ->check(CLI::Range(1, 3600))
+                ->capture_default_str();
+            return [o, g]() -> int {
+              auto kb = LoadKnowledgeBase(*g);
+              if (!kb) return kExitSoftware;
+              // Test-only request headers (X-Delay-Ms-For-Testing, …): off
+              // unless the environment asks, so a deployment never has them.
+              const char* testing = std::getenv("NOROTRIAGE_TESTING");
+              o->test_hooks_for_testing = testing != nullptr && std::strcmp(testing, "1") == 0;
+              return server::Serve(*o, kb);
+            };
+          }};
+}
+
+}  // namespace norotriage::cli

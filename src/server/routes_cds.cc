@@ -1,0 +1,88 @@
+// The CDS Hooks routes (doc/fhir.md): a thin HTTP adapter over
+// src/fhir/cds_hooks.h.
+//
+//   GET  /cds-services              discovery: the one patient-view service
+//   POST /cds-services/norotriage   a hook call -> {"cards": [...]}
+//
+// Errors are {"error": {"code", "path", "message"}} like the rest of the
+// HTTP API: 400 for bad input, 412 when the call carries no findings (the
+// spec's answer when a service cannot get its data), 404 for another service
+// id. CDS clients are often browser apps, so replies carry
+// Access-Control-Allow-Origin: *; the routes are stateless and use no
+// credentials. (An OPTIONS preflight is answered by server.cc.)
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "fhir/cds_hooks.h"
+#include "fhir/fhir_common.h"
+#include "server/http_util.h"
+#include "server/server_context.h"
+
+namespace norotriage::server {
+namespace {
+
+void AllowAnyOrigin(httplib::Response& res) {
+  res.set_header("Access-Control-Allow-Origin", "*");
+  res.set_header("Access-Control-Expose-Headers", "Content-Type, X-Request-Id");
+}
+
+std::string MediaType(const std::string& value) {
+  std::string type = value.substr(0, value.find(';'));
+  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  while (!type.empty() && type.front() == ' ') type.erase(type.begin());
+  return type;
+}
+
+std::string BaseUrl(const ServerContext& ctx, const httplib::Request& req) {
+  if (!ctx.base_url.empty()) return ctx.base_url;
+  const std::string host = req.get_header_value("Host");
+  const bool plain = !host.empty() && host.size() <= 255 &&
+                     std::all_of(host.begin(), host.end(), [](unsigned char c) {
+                       return std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+                     });
+  return plain ? "http://" + host : "";
+}
+
+void ReplyCdsError(httplib::Response& res, const fhir::FhirIssue& issue) {
+  const std::string_view code = issue.http_status == 412 ? "precondition_failed" : ErrorCodeFor(issue.http_status);
+  ReplyJson(res, issue.http_status, ErrorJson(code, issue.message, issue.expression));
+  AllowAnyOrigin(res);
+}
+
+}  // namespace
+
+void RegisterCdsRoutes(httplib::Server& http, ServerContext& ctx) {
+  AddRoute(http, "GET", "/cds-services", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    ReplyJson(res, 200, fhir::CdsDiscoveryJson(*ctx.kb, BaseUrl(ctx, req)));
+    AllowAnyOrigin(res);
+  });
+
+  AddRoute(http, "POST", "/cds-services/{id}", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    if (req.matches[1].str() != fhir::kCdsServiceId) {
+      ReplyCdsError(res, fhir::FhirIssue{404, "not-found", "",
+                                         fmt::format("There is no CDS service '{}'; this server has '{}'.",
+                                                     fhir::TruncateChars(req.matches[1].str(), 64),
+                                                     fhir::kCdsServiceId)});
+      return;
+    }
+    const std::string type = MediaType(req.get_header_value("Content-Type"));
+    if (!type.empty() && type != "application/json" && type != "application/fhir+json") {
+      ReplyCdsError(res, fhir::FhirIssue{415, "not-supported", "", "Send the hook request as application/json."});
+      return;
+    }
+    const fhir::FhirOptions options{BaseUrl(ctx, req), fhir::FhirInstantNow(), fhir::RandomIdSeed()};
+    auto cards = fhir::CallCdsService(*ctx.kb, req.body, options);
+    if (!cards.ok()) {
+      ReplyCdsError(res, cards.error());
+      return;
+    }
+    ReplyJson(res, 200, std::move(cards).value());
+    AllowAnyOrigin(res);
+  });
+}
+
+}  // namespace norotriage::server

@@ -1,0 +1,119 @@
+// The FHIR R4 routes (doc/fhir.md): a thin HTTP adapter over src/fhir/.
+//
+//   GET  /fhir/Questionnaire/norotriage            the Questionnaire made from the knowledge base
+//   POST /fhir/QuestionnaireResponse/$assess       QuestionnaireResponse -> Bundle (RiskAssessment, CarePlan)
+//
+// Answers are application/fhir+json (application/json when the client's
+// Accept asks for that and not for FHIR's type); errors are OperationOutcome
+// resources. The routes are stateless and use no credentials, so replies
+// carry Access-Control-Allow-Origin: * for SMART apps and form fillers in a
+// browser. (An OPTIONS preflight is answered by serve's pre-routing handler
+// in server.cc, before any route runs.)
+#include <algorithm>
+#include <cctype>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "fhir/assessment_resources.h"
+#include "fhir/fhir_common.h"
+#include "fhir/questionnaire.h"
+#include "server/http_util.h"
+#include "server/server_context.h"
+
+namespace norotriage::server {
+namespace {
+
+constexpr char kFhirJson[] = "application/fhir+json";
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// The media type of a Content-Type value, without parameters, lower case.
+std::string MediaType(const std::string& value) {
+  std::string type = Lower(value.substr(0, value.find(';')));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  while (!type.empty() && type.front() == ' ') type.erase(type.begin());
+  return type;
+}
+
+// FHIR's type unless the client accepts plain JSON and not FHIR's type.
+std::string ReplyType(const httplib::Request& req) {
+  const std::string accept = Lower(req.get_header_value("Accept"));
+  if (accept.find("application/json") != std::string::npos &&
+      accept.find("application/fhir+json") == std::string::npos) {
+    return "application/json";
+  }
+  return kFhirJson;
+}
+
+void AllowAnyOrigin(httplib::Response& res) {
+  res.set_header("Access-Control-Allow-Origin", "*");
+  res.set_header("Access-Control-Expose-Headers", "Content-Type, X-Request-Id");
+}
+
+void ReplyFhir(const httplib::Request& req, httplib::Response& res, int status, std::string body) {
+  res.status = status;
+  res.body = std::move(body);
+  res.headers.erase("Content-Type");
+  res.set_header("Content-Type", ReplyType(req));
+  AllowAnyOrigin(res);
+}
+
+void ReplyIssue(const httplib::Request& req, httplib::Response& res, const fhir::FhirIssue& issue) {
+  ReplyFhir(req, res, issue.http_status, fhir::OperationOutcomeJson(issue));
+}
+
+// The base of the URLs the answers carry: the configured one, else the
+// address the client used (Host, when it is a plain host[:port]).
+std::string BaseUrl(const ServerContext& ctx, const httplib::Request& req) {
+  if (!ctx.base_url.empty()) return ctx.base_url;
+  const std::string host = req.get_header_value("Host");
+  const bool plain = !host.empty() && host.size() <= 255 &&
+                     std::all_of(host.begin(), host.end(), [](unsigned char c) {
+                       return std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+                     });
+  return plain ? "http://" + host : "";
+}
+
+}  // namespace
+
+void RegisterFhirRoutes(httplib::Server& http, ServerContext& ctx) {
+  AddRoute(http, "GET", "/fhir/Questionnaire/{id}",
+           [&ctx](const httplib::Request& req, httplib::Response& res) {
+             if (req.matches[1].str() != fhir::kQuestionnaireId) {
+               ReplyIssue(req, res,
+                          fhir::FhirIssue{404, "not-found", "",
+                                          fmt::format("There is no Questionnaire/{}; this server has "
+                                                      "Questionnaire/{}.",
+                                                      fhir::TruncateChars(req.matches[1].str(), 64),
+                                                      fhir::kQuestionnaireId)});
+               return;
+             }
+             ReplyFhir(req, res, 200, fhir::QuestionnaireJson(*ctx.kb, BaseUrl(ctx, req)));
+           });
+
+  AddRoute(http, "POST", "/fhir/QuestionnaireResponse/$assess",
+           [&ctx](const httplib::Request& req, httplib::Response& res) {
+             const std::string type = MediaType(req.get_header_value("Content-Type"));
+             if (!type.empty() && type != kFhirJson && type != "application/json") {
+               ReplyIssue(req, res,
+                          fhir::FhirIssue{415, "not-supported", "",
+                                          "Send the QuestionnaireResponse as application/fhir+json "
+                                          "(or application/json)."});
+               return;
+             }
+             const fhir::FhirOptions options{BaseUrl(ctx, req), fhir::FhirInstantNow(),
+                                             fhir::RandomIdSeed()};
+             auto bundle = fhir::AssessQuestionnaireResponse(*ctx.kb, req.body, options);
+             if (!bundle.ok()) {
+               ReplyIssue(req, res, bundle.error());
+               return;
+             }
+             ReplyFhir(req, res, 200, std::move(bundle).value());
+           });
+}
+
+}  // namespace norotriage::server

@@ -1,0 +1,130 @@
+// (d) axe-core on every page state (WCAG 2.0/2.1 A and AA, and axe's best
+// practices) reports no violations; the page works with the keyboard alone;
+// and the page's own rules: lang, one h1, a label for every input.
+'use strict';
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const { startServer } = require('./helpers/server');
+const { launchBrowser, newPage, DESKTOP } = require('./helpers/browser');
+const { walkStates } = require('./helpers/walk');
+const ui = require('./helpers/ui');
+
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+// axe in the page (evaluated through the DevTools protocol, so the page's
+// Content-Security-Policy stays on), then the violations in a readable form.
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate((tags) => window.axe.run(document, {
+    runOnly: { type: 'tag', values: tags },
+    resultTypes: ['violations'],
+  }), TAGS);
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} — ${n.failureSummary.replace(/\s+/g, ' ')}`).join('\n    ')}`);
+}
+
+async function ownRules(page) {
+  return page.evaluate(() => {
+    const out = [];
+    if (document.documentElement.lang !== 'en') out.push('html has no lang="en"');
+    const h1 = document.querySelectorAll('main h1');
+    if (h1.length !== 1) out.push(`main has ${h1.length} h1 elements`);
+    for (const input of document.querySelectorAll('input, select, textarea')) {
+      if (!input.labels || input.labels.length === 0) out.push(`input without a label: ${input.outerHTML.slice(0, 80)}`);
+    }
+    for (const fs of document.querySelectorAll('main fieldset')) {
+      if (!fs.querySelector(':scope > legend')) out.push('fieldset without a legend');
+    }
+    return out;
+  });
+}
+
+// The narrowest phones in common use are 360 px wide.
+const NARROW_PHONE = { width: 360, height: 740 };
+
+for (const [name, viewport] of [['phone 360 px', NARROW_PHONE], ['desktop', DESKTOP]]) {
+  test(`axe finds no violations in any page state (${name})`, { timeout: 60000 }, async () => {
+    const { context, page, problems } = await newPage(browser, { viewport });
+    const found = [];
+    const states = [];
+    try {
+      await walkStates(page, server.url, async (state) => {
+        states.push(state);
+        for (const v of await axeViolations(page)) found.push(`[${state}] ${v}`);
+        if (state !== 'result-print') for (const v of await ownRules(page)) found.push(`[${state}] ${v}`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (overflow > 0) found.push(`[${state}] the page is ${overflow}px wider than the screen`);
+      });
+      assert.ok(states.length >= 14, states.join(', '));
+      assert.deepEqual(found, []);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('the interview works with the keyboard alone', { timeout: 60000 }, async () => {
+  const { context, page, problems } = await newPage(browser);
+  try {
+    await page.goto(`${server.url}/`);
+    await page.getByRole('button', { name: 'Start', exact: true }).waitFor();
+    // The skip link comes first; then, after the header, Start.
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to the main content');
+    const focusStyle = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(focusStyle, 'none', 'focus must be visible');
+    for (let i = 0; i < 10; i += 1) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate(() => document.activeElement.textContent === 'Start')) break;
+    }
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Start');
+    await page.keyboard.press('Enter');
+    await page.locator('form.screen').waitFor();
+    // Focus moves to the new screen's heading; Tab reaches the input.
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'H1');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'input-number');
+    await page.keyboard.type('29');
+    await page.keyboard.press('Enter');
+    await ui.waitForChange(page, 'opening:question:age_years');
+    // The checklist: Tab to the first box, Space ticks it, Enter on Next.
+    assert.equal((await ui.screenInfo(page)).kind, 'checklist');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    assert.equal(await page.getByLabel('Pain in your back').isChecked(), true);
+    let guard = 0;
+    while (!(await page.evaluate(() => document.activeElement.textContent === 'Next')) && guard < 30) {
+      await page.keyboard.press('Tab');
+      guard += 1;
+    }
+    await page.keyboard.press('Enter');
+    await ui.waitForChange(page, 'opening:checklist:back_pain+leg_aches+leg_cramps');
+    assert.match(await page.locator('main h1').textContent(), /weigh/);
+    // The "why" disclosure opens from the keyboard too.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'SUMMARY');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('details.why').evaluate((d) => d.open), true);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,208 @@
+// The result page: the disposition first and big (colour and words), then
+// what to do, warning signs, why it hurts, fluids, pain relief, what to
+// expect, when to get help and the questions still open.
+import { h, formatNumber } from './dom.js';
+
+export const LEVELS = {
+  emergency: { label: 'Emergency: get help now', short: 'Emergency', icon: '!' },
+  urgent: { label: 'Urgent: see a doctor today', short: 'Urgent', icon: '!' },
+  routine: { label: 'Routine: see a doctor soon', short: 'See a doctor soon', icon: 'i' },
+  self_care: { label: 'Self-care at home', short: 'Self-care', icon: '✓' },
+};
+
+const ADVICE_WORDS = {
+  ok: 'You can take this',
+  caution: 'Take care with this',
+  avoid: 'Do not take this',
+  review: 'Check with a pharmacist',
+};
+
+const COULD_MEAN = {
+  emergency: 'Could mean an emergency',
+  urgent: 'Could mean urgent care',
+  routine: 'Could mean seeing a doctor',
+  self_care: 'Could change the advice',
+};
+
+const PAIN_LABELS = { back: 'Back pain', legs: 'Leg aches', vomiting: 'Vomiting', diarrhoea: 'Diarrhoea' };
+
+function levelOf(id) {
+  return LEVELS[id] || { label: id, short: id, icon: 'i' };
+}
+
+function range(r, unit) {
+  if (!Array.isArray(r) || r.length !== 2) return '';
+  return r[0] === r[1] ? `${formatNumber(r[0])} ${unit}` : `${formatNumber(r[0])} to ${formatNumber(r[1])} ${unit}`;
+}
+
+function plural(n, one, many) {
+  return `${formatNumber(n)} ${n === 1 ? one : many}`;
+}
+
+// The big coloured box: the level in words, then the one-sentence summary.
+// `inSection`: the box sits in a section of its own (no landmark of its own).
+export function dispositionBox(result, { headingLevel = 2, heading, inSection = false } = {}) {
+  const level = levelOf(result.disposition);
+  const title = h(`h${headingLevel}`, { class: 'disposition-title' },
+    h('span', { class: 'disposition-icon', 'aria-hidden': 'true' }, level.icon),
+    h('span', null, result.disposition_label || level.label));
+  return h(inSection ? 'div' : 'section', {
+    class: `disposition d-${result.disposition}`,
+    'aria-label': inSection ? undefined : (heading || 'How soon to get help'),
+    dataset: { disposition: result.disposition },
+  }, title, result.summary ? h('p', { class: 'disposition-summary' }, result.summary) : null);
+}
+
+function section(id, title, ...content) {
+  const body = content.flat().filter(Boolean);
+  if (!body.length) return null;
+  return h('section', { class: `result-section s-${id}`, 'aria-labelledby': `h-${id}` },
+    h('h2', { id: `h-${id}` }, title), body);
+}
+
+function listOf(items, render) {
+  if (!items || !items.length) return null;
+  return h('ul', { class: 'plain-list' }, items.map((x) => h('li', null, render(x))));
+}
+
+function flagsSection(result) {
+  const flags = result.flags || [];
+  if (!flags.length) {
+    return section('flags', 'Warning signs', h('p', null, 'We did not find any warning signs in your answers.'));
+  }
+  return section('flags', 'Warning signs we found',
+    h('ul', { class: 'flag-list' }, flags.map((f) => h('li', { class: `flag l-${f.level}` },
+      h('p', { class: 'flag-title' },
+        h('span', { class: `level-tag t-${f.level}` }, levelOf(f.level).short),
+        ' ', h('strong', null, f.title)),
+      h('p', null, f.advice)))));
+}
+
+function mechanismsSection(result) {
+  const mechanisms = (result.mechanisms || []).map((m) => h('div', { class: 'mechanism' },
+    h('h3', null, m.title || 'Why it hurts'), h('p', null, m.explanation)));
+  const painTypes = (result.pain_types || []).filter((p) => p.text).map((p) => h('div', { class: 'mechanism' },
+    h('h3', null, PAIN_LABELS[p.region] || p.region), h('p', null, p.text)));
+  return section('why', 'Why it hurts', painTypes, mechanisms);
+}
+
+function fluidsSection(result) {
+  const hy = result.hydration;
+  if (!hy) return null;
+  const over = hy.over_hours ? ` over ${plural(hy.over_hours, 'hour', 'hours')}` : '';
+  const amounts = [];
+  if (typeof hy.ors_ml === 'number') {
+    amounts.push(`Rehydration drink (ORS): about ${formatNumber(hy.ors_ml)} ml${over}.`);
+  } else if (hy.ors_ml_range) {
+    amounts.push(`Rehydration drink (ORS): ${range(hy.ors_ml_range, 'ml')}${over}.`);
+  }
+  if (hy.per_loose_stool_ml) {
+    amounts.push(`After each loose poo: ${range(hy.per_loose_stool_ml, 'ml')} more to drink.`);
+  }
+  if (typeof hy.maintenance_ml_per_day === 'number') {
+    amounts.push(`Your usual fluid need: about ${formatNumber(hy.maintenance_ml_per_day)} ml a day `
+      + `(${formatNumber(Math.round(hy.maintenance_ml_per_day / 100) / 10)} litres).`);
+  }
+  if (typeof hy.weight_loss_percent === 'number' && hy.weight_loss_percent > 0) {
+    amounts.push(`Weight lost since before the illness: ${formatNumber(Math.round(hy.weight_loss_percent * 10) / 10)}%.`);
+  }
+  if (hy.iv) {
+    amounts.push(`For doctors (plan ${hy.plan}, drip): ${formatNumber(hy.iv.total_ml)} ml in total; `
+      + `${formatNumber(hy.iv.first_ml)} ml over ${hy.iv.first_minutes} minutes, then `
+      + `${formatNumber(hy.iv.then_ml)} ml over ${formatNumber(hy.iv.then_hours)} hours.`);
+  }
+  return section('fluids', 'Fluids',
+    hy.text ? h('p', null, hy.text) : null,
+    hy.plan_text ? h('p', null, hy.plan_text) : null,
+    amounts.length ? h('ul', { class: 'amounts' }, amounts.map((a) => h('li', null, a))) : null);
+}
+
+function doseSentence(d) {
+  let s = `${range(d.mg_per_dose, 'mg')} each time`;
+  const lo = d.min_hours_between;
+  const hi = d.max_hours_between;
+  if (lo > 0 && hi > lo) s += `, every ${lo} to ${hi} hours`;
+  else if (lo > 0) s += `, at least ${plural(lo, 'hour', 'hours')} apart`;
+  if (d.max_mg_per_24h > 0) {
+    s += `. No more than ${formatNumber(d.max_mg_per_24h)} mg in 24 hours`;
+    if (d.max_doses_per_24h > 0) s += ` (${plural(d.max_doses_per_24h, 'dose', 'doses')} at most)`;
+  } else if (d.max_doses_per_24h > 0) {
+    s += `. No more than ${plural(d.max_doses_per_24h, 'dose', 'doses')} in 24 hours`;
+  }
+  return `${s}.`;
+}
+
+function medicinesSection(result) {
+  const meds = result.medicines || [];
+  if (!meds.length) return null;
+  return section('medicines', 'Pain relief and medicines',
+    meds.map((m) => h('div', { class: `medicine a-${m.advice}`, dataset: { medicine: m.id } },
+      h('h3', null, m.name || m.id, ': ',
+        h('span', { class: `advice-tag v-${m.advice}` }, ADVICE_WORDS[m.advice] || m.advice)),
+      listOf(m.reasons, (r) => r),
+      m.dose ? h('p', { class: 'dose' }, h('strong', null, 'Dose: '), doseSentence(m.dose)) : null,
+      m.dose && m.dose.note ? h('p', { class: 'dose-note' }, m.dose.note) : null,
+      m.dose_text ? h('p', { class: 'dose' }, m.dose ? null : h('strong', null, 'Dose: '), m.dose_text) : null)));
+}
+
+function reviewWhen(r) {
+  if (typeof r.days_left !== 'number' || !Number.isFinite(r.days_left)) return '';
+  const days = Math.floor(Math.max(0, r.days_left));
+  if (days < 1) return ' That is now.';
+  return ` That is in ${plural(days, 'more day', 'more days')}.`;
+}
+
+function followUpSection(result) {
+  const f = result.follow_up || {};
+  return section('expect', 'What to expect',
+    f.expected ? h('p', null, f.expected) : null,
+    listOf(f.review, (r) => [h('strong', null, `${PAIN_LABELS[r.pain] || r.pain}: `), r.text, reviewWhen(r)]));
+}
+
+function safetyNetSection(result) {
+  const order = { emergency: 3, urgent: 2, routine: 1, self_care: 0 };
+  const items = [...(result.safety_net || [])].sort((a, b) => (order[b.level] || 0) - (order[a.level] || 0));
+  if (!items.length) return null;
+  return section('help', 'When to get help',
+    h('ul', { class: 'safety-list' }, items.map((s) => h('li', { class: `l-${s.level}` },
+      h('span', { class: `level-tag t-${s.level}` }, levelOf(s.level).short), ' ', s.text))));
+}
+
+function unansweredSection(result, onChangeAnswers) {
+  const items = result.unanswered || [];
+  if (!items.length) return null;
+  return section('open', 'Questions still open',
+    h('p', null, 'We do not know the answers to these yet. An answer could change the advice.'),
+    listOf(items, (u) => [h('span', { class: `level-tag t-${u.could_reach}` }, COULD_MEAN[u.could_reach] || ''),
+      ' ', u.question || u.finding]),
+    onChangeAnswers ? h('p', { class: 'no-print' },
+      h('button', { type: 'button', class: 'button secondary', onclick: onChangeAnswers }, 'Change my answers')) : null);
+}
+
+function selfCareSection(result) {
+  return section('todo', 'What to do', listOf(result.self_care, (s) => s.text));
+}
+
+// The result as a list of sections (after the disposition box).
+//   opts: {onChangeAnswers}
+export function resultSections(result, opts = {}) {
+  return [
+    selfCareSection(result),
+    flagsSection(result),
+    mechanismsSection(result),
+    fluidsSection(result),
+    medicinesSection(result),
+    followUpSection(result),
+    safetyNetSection(result),
+    unansweredSection(result, opts.onChangeAnswers),
+  ].filter(Boolean);
+}
+
+// The answers given, as a table (for the summary printed for a doctor).
+//   rows: [{question, answer}]
+export function answersTable(rows) {
+  return h('table', { class: 'answers-table' },
+    h('caption', { class: 'visually-hidden' }, 'Your answers'),
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Question'), h('th', { scope: 'col' }, 'Answer'))),
+    h('tbody', null, rows.map((r) => h('tr', null, h('th', { scope: 'row' }, r.question), h('td', null, r.answer)))));
+}

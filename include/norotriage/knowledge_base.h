@@ -20,6 +20,7 @@ namespace norotriage {
 namespace internal { struct CompiledKb; }
 
 enum class FindingType { kBool, kNumber, kInteger, kChoice };
+std::string_view FindingTypeId(FindingType t);  // "bool", "number", "integer", "choice"
 
 // One entry of the finding vocabulary (spec/request.md).
 struct FindingSpec {

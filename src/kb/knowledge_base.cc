@@ -20,6 +20,16 @@ namespace internal {
 std::string_view EmbeddedKbImage();
 }  // namespace internal
 
+std::string_view FindingTypeId(FindingType t) {
+  switch (t) {
+    case FindingType::kBool: return "bool";
+    case FindingType::kNumber: return "number";
+    case FindingType::kInteger: return "integer";
+    case FindingType::kChoice: return "choice";
+  }
+  return "bool";
+}
+
 KnowledgeBase::KnowledgeBase(std::unique_ptr<internal::CompiledKb> impl) : impl_(std::move(impl)) {}
 KnowledgeBase::~KnowledgeBase() = default;
 

@@ -8,20 +8,10 @@ namespace {
 
 using internal::JsonWriter;
 
-std::string_view TypeId(FindingType t) {
-  switch (t) {
-    case FindingType::kBool: return "bool";
-    case FindingType::kNumber: return "number";
-    case FindingType::kInteger: return "integer";
-    case FindingType::kChoice: return "choice";
-  }
-  return "bool";
-}
-
 void WriteQuestion(JsonWriter& w, const ScreenQuestion& q) {
   w.BeginObject();
   w.Key("finding"); w.String(q.finding);
-  w.Key("type"); w.String(TypeId(q.type));
+  w.Key("type"); w.String(FindingTypeId(q.type));
   w.Key("text"); w.String(q.text);
   w.Key("label"); w.String(q.label);
   if (!q.help.empty()) { w.Key("help"); w.String(q.help); }

@@ -14,16 +14,6 @@ namespace {
 
 using internal::JsonWriter;
 
-std::string_view TypeId(FindingType t) {
-  switch (t) {
-    case FindingType::kBool: return "bool";
-    case FindingType::kNumber: return "number";
-    case FindingType::kInteger: return "integer";
-    case FindingType::kChoice: return "choice";
-  }
-  return "bool";
-}
-
 void Field(JsonWriter& w, std::string_view key, std::string_view value) {
   w.Key(key);
   w.String(value);
@@ -51,7 +41,7 @@ void Pair(JsonWriter& w, std::string_view key, double a, double b) {
 void WriteFinding(JsonWriter& w, const FindingSpec& f) {
   w.BeginObject();
   Field(w, "id", f.id);
-  Field(w, "type", TypeId(f.type));
+  Field(w, "type", FindingTypeId(f.type));
   Field(w, "group", f.group);
   Field(w, "question", f.question);
   Field(w, "label", f.label.empty() ? f.question : f.label);

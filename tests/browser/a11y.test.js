@@ -3,29 +3,18 @@
 // and the page's own rules: lang, one h1, a label for every input.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const { startServer } = require('./helpers/server');
-const { launchBrowser, newPage, DESKTOP } = require('./helpers/browser');
+const { newPage, DESKTOP } = require('./helpers/browser');
+const { useServerAndBrowser } = require('./helpers/fixture');
 const { walkStates } = require('./helpers/walk');
 const ui = require('./helpers/ui');
 
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+const env = useServerAndBrowser();
 
 // axe in the page (evaluated through the DevTools protocol, so the page's
 // Content-Security-Policy stays on), then the violations in a readable form.
@@ -59,11 +48,11 @@ const NARROW_PHONE = { width: 360, height: 740 };
 
 for (const [name, viewport] of [['phone 360 px', NARROW_PHONE], ['desktop', DESKTOP]]) {
   test(`axe finds no violations in any page state (${name})`, { timeout: 60000 }, async () => {
-    const { context, page, problems } = await newPage(browser, { viewport });
+    const { context, page, problems } = await newPage(env.browser, { viewport });
     const found = [];
     const states = [];
     try {
-      await walkStates(page, server.url, async (state) => {
+      await walkStates(page, env.server.url, async (state) => {
         states.push(state);
         for (const v of await axeViolations(page)) found.push(`[${state}] ${v}`);
         if (state !== 'result-print') for (const v of await ownRules(page)) found.push(`[${state}] ${v}`);
@@ -80,9 +69,9 @@ for (const [name, viewport] of [['phone 360 px', NARROW_PHONE], ['desktop', DESK
 }
 
 test('the interview works with the keyboard alone', { timeout: 60000 }, async () => {
-  const { context, page, problems } = await newPage(browser);
+  const { context, page, problems } = await newPage(env.browser);
   try {
-    await page.goto(`${server.url}/`);
+    await page.goto(`${env.server.url}/`);
     await page.getByRole('button', { name: 'Start', exact: true }).waitFor();
     // The skip link comes first; then, after the header, Start.
     await page.keyboard.press('Tab');

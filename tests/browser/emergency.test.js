@@ -3,29 +3,18 @@
 // role="alert" banner with what to do, before Next is pressed.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer } = require('./helpers/server');
-const { launchBrowser, newPage } = require('./helpers/browser');
+const { newPage } = require('./helpers/browser');
+const { useServerAndBrowser } = require('./helpers/fixture');
 const ui = require('./helpers/ui');
 const { CAUDA_EQUINA_LABEL } = require('./helpers/walk');
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+const env = useServerAndBrowser();
 
 // Answers the opening screens (age, the complaint, weight) as a person with back pain.
 async function toEmergencyChecklist(page) {
-  await ui.startInterview(page, server.url);
+  await ui.startInterview(page, env.server.url);
   await page.getByLabel('How old are you, in years?').fill('45');
   await ui.pressNext(page, 'opening:question:age_years');
   let info = await ui.screenInfo(page);
@@ -41,7 +30,7 @@ async function toEmergencyChecklist(page) {
 }
 
 test('ticking a cauda equina sign raises the emergency banner before Next', { timeout: 60000 }, async () => {
-  const { context, page, problems } = await newPage(browser);
+  const { context, page, problems } = await newPage(env.browser);
   try {
     const info = await toEmergencyChecklist(page);
     const banner = page.locator('#emergency[role="alert"] .emergency-banner');
@@ -89,7 +78,7 @@ test('ticking a cauda equina sign raises the emergency banner before Next', { ti
 });
 
 test('an emergency answer on a form raises the banner while typing', { timeout: 60000 }, async () => {
-  const { context, page, problems } = await newPage(browser);
+  const { context, page, problems } = await newPage(env.browser);
   try {
     let info = await toEmergencyChecklist(page);
     await page.locator('form.screen input[data-exclusive="none"]').check();

@@ -4,25 +4,14 @@
 // inlined), then the record deleted.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer } = require('./helpers/server');
 const path = require('node:path');
-const { launchBrowser, newPage, screenshotDir } = require('./helpers/browser');
+const { newPage, screenshotDir } = require('./helpers/browser');
+const { useServerAndBrowser } = require('./helpers/fixture');
 const ui = require('./helpers/ui');
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+const env = useServerAndBrowser();
 
 async function setDay(page, iso) {
   await page.clock.setFixedTime(new Date(`${iso}T12:00:00Z`));
@@ -40,14 +29,14 @@ async function checkIn(page, date, answers) {
 }
 
 test('an episode with three check-ins shows its history and chart', { timeout: 60000 }, async () => {
-  const { context, page, problems } = await newPage(browser);
+  const { context, page, problems } = await newPage(env.browser);
   try {
     const today = new Date().toISOString().slice(0, 10);
     const first = ui.addDays(today, -2);
     await setDay(page, first);
 
     // Day 1 of following (2 days after the stomach bug began): the interview.
-    await ui.startInterview(page, server.url);
+    await ui.startInterview(page, env.server.url);
     await ui.runInterview(page, ui.HEALTHY_BACK_ACHE);
     assert.equal(await ui.view(page), 'result');
     assert.equal(await page.locator('#onset-date').inputValue(), ui.addDays(first, -2));
@@ -88,7 +77,7 @@ test('an episode with three check-ins shows its history and chart', { timeout: 6
     await page.screenshot({ path: path.join(screenshotDir(), 'phone-episode-three-checkins.png'), fullPage: true });
 
     // The chart needs the token: without it, 404.
-    const noToken = await page.request.get(`${server.url}/v1/episodes/${stored.id}/chart.svg`);
+    const noToken = await page.request.get(`${env.server.url}/v1/episodes/${stored.id}/chart.svg`);
     assert.equal(noToken.status(), 404);
 
     // Delete: confirmed, gone from the service and from the browser.
@@ -96,7 +85,7 @@ test('an episode with three check-ins shows its history and chart', { timeout: 6
     await page.getByRole('button', { name: 'Yes, delete my record', exact: true }).click();
     await page.locator('main[data-view="deleted"]').waitFor();
     assert.equal(await page.evaluate(() => localStorage.getItem('norotriage.episode')), null);
-    const gone = await page.request.get(`${server.url}/v1/episodes/${stored.id}`, {
+    const gone = await page.request.get(`${env.server.url}/v1/episodes/${stored.id}`, {
       headers: { Authorization: `Bearer ${stored.token}` },
     });
     assert.equal(gone.status(), 404);

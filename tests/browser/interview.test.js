@@ -2,29 +2,18 @@
 // interview, one screen at a time, to a self-care result.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer } = require('./helpers/server');
-const { launchBrowser, newPage } = require('./helpers/browser');
+const { newPage } = require('./helpers/browser');
+const { useServerAndBrowser } = require('./helpers/fixture');
 const ui = require('./helpers/ui');
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+const env = useServerAndBrowser();
 
 test('a back-pain interview reaches a self-care result', { timeout: 60000 }, async () => {
-  const { context, page, problems } = await newPage(browser);
+  const { context, page, problems } = await newPage(env.browser);
   try {
-    await ui.startInterview(page, server.url);
+    await ui.startInterview(page, env.server.url);
 
     // The first screen: one question, with its "why" behind a disclosure.
     let info = await ui.screenInfo(page);

@@ -3,34 +3,23 @@
 // NOROTRIAGE_SCREENSHOT_DIR) as <width>-<state>.png, for people to look at.
 'use strict';
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { startServer } = require('./helpers/server');
-const { launchBrowser, newPage, screenshotDir, PHONE, DESKTOP } = require('./helpers/browser');
+const { newPage, screenshotDir, PHONE, DESKTOP } = require('./helpers/browser');
+const { useServerAndBrowser } = require('./helpers/fixture');
 const { walkStates } = require('./helpers/walk');
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (server) await server.stop();
-});
+const env = useServerAndBrowser();
 
 for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]]) {
   test(`screenshots at ${name} width (${viewport.width}x${viewport.height})`, { timeout: 60000 }, async () => {
     const dir = screenshotDir();
-    const { context, page, problems } = await newPage(browser, { viewport });
+    const { context, page, problems } = await newPage(env.browser, { viewport });
     const saved = [];
     try {
-      await walkStates(page, server.url, async (state) => {
+      await walkStates(page, env.server.url, async (state) => {
         const file = path.join(dir, `${name}-${state}.png`);
         // Let transitions and fonts settle; the page has no animations.
         await page.evaluate(() => document.fonts.ready);

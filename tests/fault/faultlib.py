@@ -14,6 +14,7 @@ Python 3 standard library only.
 """
 
 import atexit
+import ctypes
 import http.client as httpclient
 import json
 import os
@@ -76,9 +77,46 @@ for _sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
 
 
 def temp_dir(prefix):
+    """A new directory under $TMPDIR; first undoes what an earlier run with
+    the same prefix left behind when it was killed (SIGKILL, e.g. a ctest
+    timeout, skips cleanup): its mounts are unmounted and it is removed."""
+    base = tempfile.gettempdir()
+    for name in os.listdir(base):
+        old = os.path.join(base, name)
+        if not name.startswith(prefix) or not os.path.isdir(old):
+            continue
+        try:
+            with open(os.path.join(old, "owner.pid")) as f:
+                owner = int(f.read())
+        except (OSError, ValueError):
+            continue
+        if os.path.exists(f"/proc/{owner}"):
+            continue  # still running
+        with open("/proc/mounts") as f:
+            points = [line.split()[1] for line in f if line.split()[1].startswith(old + "/")]
+        for point in sorted(points, reverse=True):
+            subprocess.run(["umount", "-l", point], stderr=subprocess.DEVNULL)
+        subprocess.run(["rm", "-rf", "--one-file-system", old], stderr=subprocess.DEVNULL)
+        log(f"removed {old}, left by a run that was killed")
     d = tempfile.mkdtemp(prefix=prefix)
+    with open(os.path.join(d, "owner.pid"), "w") as f:
+        f.write(str(os.getpid()))
     _temp_dirs.append(d)
     return d
+
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_PR_SET_PDEATHSIG = 1
+
+
+def with_parent_death_signal(preexec):
+    """A preexec_fn that also has the child killed when this script dies."""
+    def run():
+        if preexec:
+            preexec()
+        # After preexec: a change of user clears the parent-death signal.
+        _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    return run
 
 
 def sh(args, **kw):
@@ -152,7 +190,7 @@ def run_cli(binary, args, timeout=30, preexec=None, stdin=None):
     """Runs the CLI; returns (exit status, stdout, stderr)."""
     try:
         r = subprocess.run([binary] + args, capture_output=True, text=True, timeout=timeout,
-                           preexec_fn=preexec, stdin=stdin if stdin is not None else subprocess.DEVNULL)
+                           preexec_fn=with_parent_death_signal(preexec), stdin=stdin if stdin is not None else subprocess.DEVNULL)
         return r.returncode, r.stdout, r.stderr
     except subprocess.TimeoutExpired:
         return None, "", f"timed out after {timeout} s"
@@ -170,7 +208,8 @@ class Server:
         self.logf = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--port", "0", "--db", self.db], stdout=subprocess.PIPE,
-            stderr=self.logf, stdin=subprocess.DEVNULL, preexec_fn=self.preexec, env=self.env)
+            stderr=self.logf, stdin=subprocess.DEVNULL, preexec_fn=with_parent_death_signal(self.preexec),
+            env=self.env)
         _servers.append(self)
         # The first line: "norotriage listening on http://127.0.0.1:PORT"
         deadline = time.monotonic() + timeout

@@ -18,6 +18,9 @@ PG_CLUSTER_CONF_ROOT, which pg_virtualenv exports).
   3. A second server started while PostgreSQL is down listens, answers 503
      for episodes and 200 for assessments, and works once it is up.
   4. The database holds exactly the acknowledged check-ins.
+Meanwhile a thread posts check-ins to a second episode through all the
+cycles: every reply is 201 or 503 within 5 s, and every acknowledged one is
+stored (a 503 for a commit in doubt may have been stored: counted, bounded).
 Prints the figures: each outage request with its status and time, and the
 time from `pg_ctlcluster start` returning to the first 200.
 """
@@ -25,6 +28,7 @@ time from `pg_ctlcluster start` returning to the first 200.
 import argparse
 import os
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -115,6 +119,36 @@ def wait_for_recovery(port, episode, token, acked, label):
     return None
 
 
+class Load:
+    """Check-ins to one episode, one after another, from a thread, while
+    PostgreSQL goes down and up: bounded in count and time."""
+
+    def __init__(self, port, episode, token, max_requests=2000):
+        self.port, self.episode, self.token, self.max_requests = port, episode, token, max_requests
+        self.acked_seqs, self.statuses, self.slowest = [], {}, 0.0
+        self.stop_flag = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self):
+        for _ in range(self.max_requests):
+            if self.stop_flag.is_set():
+                return
+            st, body, secs = checkin(self.port, self.episode, self.token)
+            self.statuses[st] = self.statuses.get(st, 0) + 1
+            self.slowest = max(self.slowest, secs)
+            if st == 201 and isinstance(body, dict):
+                self.acked_seqs.append(body.get("seq"))
+            time.sleep(0.02)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_flag.set()
+        self.thread.join(30)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--binary", required=True)
@@ -146,6 +180,13 @@ def main():
         if F.check(st == 201, f"check-in {acked + 1} -> 201", str(body)[:200]):
             acked += 1
 
+    st, body, _ = s.http("POST", "/v1/episodes", {"onset_date": ONSET, "findings": {"age_years": 40}})
+    if not F.check(st == 201, "POST /v1/episodes (for the background load) -> 201", str(body)[:200]):
+        return F.finish(NAME)
+    load_episode, load_token = body["id"], body["token"]
+    load = Load(s.port, load_episode, load_token)
+    load.__enter__()
+
     modes = ["fast", "immediate"]
     recoveries, outage_statuses = [], {}
     for cycle in range(1, a.cycles + 1):
@@ -168,6 +209,16 @@ def main():
         st, body, _ = checkin(s.port, episode, token)
         if F.check(st == 201, f"{label}: a check-in after the restart -> 201", str(body)[:200]):
             acked += 1
+    time.sleep(0.5)
+    load.__exit__()
+    F.log(f"\n  figure: background check-ins during the {a.cycles} cycles: statuses {load.statuses}, "
+          f"slowest reply {load.slowest:.2f} s")
+    F.check(set(load.statuses) <= {201, 503}, "background load: every reply is 201 or 503 (no 500, no dropped "
+            "connection)", str(load.statuses))
+    F.check(load.slowest < OUTAGE_REPLY_LIMIT_S, f"background load: every reply within {OUTAGE_REPLY_LIMIT_S:.0f} s",
+            f"{load.slowest:.2f} s")
+    F.check(load.statuses.get(503, 0) > 0 and load.statuses.get(201, 0) > 0,
+            "background load: it saw both outages (503) and service (201)", str(load.statuses))
     F.check(s.alive(), "the server is still running after the restarts", s.log_text()[-500:])
     code = s.stop()
     F.check(code == 0, "the server stops cleanly on SIGTERM", f"exit status {code}")
@@ -196,6 +247,17 @@ def main():
                            dbname)
     F.check(ok and out == f"{acked}|{acked}",
             f"the database holds exactly the {acked} acknowledged check-ins, seq 1..{acked}", out)
+    ok, out = cluster.psql(f"SELECT seq FROM checkins WHERE episode_id = '{load_episode}' ORDER BY seq", dbname)
+    stored = [int(x) for x in out.split()] if ok else []
+    missing = sorted(set(load.acked_seqs) - set(stored))
+    in_doubt = len(stored) - len(load.acked_seqs)
+    F.log(f"  figure: background load: {len(load.acked_seqs)} acknowledged, {len(stored)} stored "
+          f"({in_doubt} answered 503 but committed: a commit in doubt when the server went away)")
+    F.check(ok and not missing, "background load: every acknowledged check-in is stored", f"missing seqs {missing}")
+    F.check(stored == list(range(1, len(stored) + 1)), "background load: stored seqs are 1..n without gaps",
+            str(stored[:50]))
+    F.check(0 <= in_doubt <= load.statuses.get(503, 0), "background load: no more stored than acknowledged + 503s",
+            f"{len(stored)} stored")
     cluster.psql(f"DROP DATABASE {dbname}")
 
     F.log("\nfigures:")

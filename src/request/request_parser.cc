@@ -4,6 +4,7 @@
 // (unknown ids get a "did you mean"), duplicates are rejected, every value is
 // type- and range-checked, and the knowledge base's consistency rules reject
 // contradictions. Nothing partial is ever returned.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -33,15 +34,24 @@ bool IsIdentifier(std::string_view s) {
   return true;
 }
 
-// A printable, bounded rendering of untrusted text for messages.
+// A printable, bounded rendering of untrusted text for messages. `s` is
+// valid UTF-8 (simdjson checks): the cut falls between characters, and
+// control characters (C0, DEL, C1) are escaped, so the result is plain text.
 std::string Shown(std::string_view s) {
+  size_t n = std::min<size_t>(s.size(), 64);
+  while (n > 0 && n < s.size() && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
   std::string out;
-  for (char c : s.substr(0, 64)) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 || c == '"' || c == '\\') out += fmt::format("\\x{:02x}", u);
-    else out += c;
+  for (size_t i = 0; i < n; ++i) {
+    unsigned char u = static_cast<unsigned char>(s[i]);
+    if (u < 0x20 || u == 0x7f || s[i] == '"' || s[i] == '\\') {
+      out += fmt::format("\\x{:02x}", u);
+    } else if (u == 0xC2 && i + 1 < n && static_cast<unsigned char>(s[i + 1]) < 0xA0) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(s[++i]));  // U+0080..U+009F
+    } else {
+      out += s[i];
+    }
   }
-  if (s.size() > 64) out += "…";
+  if (n < s.size()) out += "…";
   return out;
 }
 

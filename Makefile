@@ -5,7 +5,13 @@
 #   make build    configure build/ once, then build
 #   make run      the HTTP service on http://127.0.0.1:$(PORT) (SQLite default store; Ctrl-C stops it)
 #   make interview  the interview in this terminal (ask, then advise)
-#   make test     unit tests (ctest), then the shared acceptance vignettes
+#   make test     everything CI runs: unit tests (ctest), the shared acceptance
+#                 vignettes, then the hardening stage (scripts/hardening.sh: property
+#                 tests, malformed input, load and fault tests, fuzzers, ASan/UBSan and
+#                 TSan builds; ~40 min on 2 cores)
+#   make test-quick  unit tests and vignettes only (a few minutes)
+#   make fuzz     each libFuzzer target for FUZZ_SECONDS (default 60) (scripts/fuzz.sh)
+#   make sanitize the ASan+UBSan and TSan builds and their tests (scripts/sanitize.sh)
 #   make test-browser  only the browser tests of the web page (ctest -L browser; tests/browser/)
 #   make bench    all benchmarks (scripts/bench.sh) -> docs/performance.md; BENCH_ARGS=... for Google Benchmark
 #   make lint-kb  validate knowledge/*.yaml
@@ -27,7 +33,7 @@ CONFIGURE_FLAGS += -DNOROTRIAGE_WERROR=ON
 endif
 
 .DEFAULT_GOAL := build
-.PHONY: all setup configure build run interview test test-browser bench lint-kb clean
+.PHONY: all setup configure build run interview test test-quick hardening fuzz sanitize test-browser bench lint-kb clean
 
 all: build
 
@@ -54,14 +60,29 @@ run: build
 interview: build
 	$(BUILD_DIR)/norotriage interview
 
-test: build
-	ctest --test-dir $(BUILD_DIR) --output-on-failure -j2
+# The quick suite leaves out the tests labelled "hardening" (load and
+# faults); the hardening stage runs them verbosely, with the rest.
+test-quick: build
+	ctest --test-dir $(BUILD_DIR) -LE hardening --output-on-failure -j2
 	@if [ -d $(SHARED)/tools ] && [ -f $(SHARED)/tools/check-vignettes.py ]; then \
 	  echo "python3 $(SHARED)/tools/check-vignettes.py $(BUILD_DIR)/norotriage tests/vignettes"; \
 	  python3 $(SHARED)/tools/check-vignettes.py $(BUILD_DIR)/norotriage tests/vignettes; \
 	else \
 	  echo "note: $(SHARED) not found; skipping check-vignettes.py (ctest already ran the vignettes)"; \
 	fi
+
+test: test-quick
+	bash scripts/hardening.sh $(BUILD_DIR)
+
+hardening: build
+	bash scripts/hardening.sh $(BUILD_DIR)
+
+fuzz: setup
+	bash scripts/fuzz.sh
+
+sanitize: setup
+	bash scripts/sanitize.sh asan
+	bash scripts/sanitize.sh tsan
 
 # The web page in Debian's Chromium against build/norotriage; screenshots of
 # every page state land in $(BUILD_DIR)/screenshots/.

@@ -19,6 +19,10 @@ PACKAGES=(
   libxml2-utils librsvg2-bin netpbm
   # make bench (scripts/bench.sh): HTTP load, the nginx baseline, start-up timing
   wrk nginx hyperfine curl
+  # the browser tests (tests/browser/): Debian's Chromium, driven by playwright-core
+  chromium
+  # make fuzz / the hardening stage: libFuzzer and the sanitizer runtimes for clang
+  clang libclang-rt-14-dev
 )
 
 # A package counts as installed only in state "install ok installed"

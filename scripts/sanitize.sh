@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Builds the project with a sanitizer and runs tests under it:
+#
+#   scripts/sanitize.sh asan   AddressSanitizer + LeakSanitizer + UndefinedBehaviorSanitizer
+#                              (GCC), in build-asan/: the WHOLE ctest suite (unit, store, PostgreSQL,
+#                              browser, peer, hardening) except the timed load test.
+#   scripts/sanitize.sh tsan   ThreadSanitizer (GCC), in build-tsan/: the tests with threads of
+#                              their own or in the server they start: batch, server, store
+#                              crash, malformed input and fault tests.
+#
+# Any report fails the run: the runtime options below make every sanitizer
+# error fatal, and the processes the tests start (norotriage serve, the
+# store writer) inherit them. The suppression files under scripts/sanitizers/
+# name only code outside this project, each entry with its reason.
+# Environment: SANITIZE_BUILD_DIR overrides the build directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+kind=${1:-}
+supp="$PWD/scripts/sanitizers"
+case $kind in
+  asan)
+    build=${SANITIZE_BUILD_DIR:-build-asan}
+    sanitizers="address;undefined"
+    export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1:quarantine_size_mb=64"
+    export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$supp/ubsan.supp"
+    export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
+    targets=()  # everything
+    ctest_args=(-LE '^load$')
+    ;;
+  tsan)
+    build=${SANITIZE_BUILD_DIR:-build-tsan}
+    sanitizers="thread"
+    export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp"
+    targets=(--target norotriage_tests norotriage norotriage_store_writer)
+    ctest_args=(-R '^(Batch|Server|StoreCrash|Malformed|Hardening)')
+    ;;
+  *)
+    echo "usage: $0 asan|tsan" >&2
+    exit 2
+    ;;
+esac
+
+werror=OFF
+[ "${CI:-}" = true ] && werror=ON
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  # The benchmarks are needed only for the peer test's request generator.
+  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNOROTRIAGE_SANITIZE="$sanitizers" \
+    -DNOROTRIAGE_WERROR=$werror >/dev/null
+fi
+start=$(date +%s)
+cmake --build "$build" -j"$(nproc)" "${targets[@]}" >"$build/build.log" 2>&1 || {
+  tail -n 60 "$build/build.log"
+  echo "sanitize $kind: BUILD FAILED (see $build/build.log)"
+  exit 1
+}
+built=$(date +%s)
+echo "sanitize $kind: built in $((built - start)) s ($sanitizers)"
+
+# Sanitized code runs 2-15x slower: ctest's timeouts are scaled accordingly.
+if ctest --test-dir "$build" "${ctest_args[@]}" --output-on-failure -j2 --timeout 1500 \
+    >"$build/ctest.log" 2>&1; then
+  status=0
+else
+  status=1
+fi
+summary=$(grep -E 'tests passed|tests failed' "$build/ctest.log" | tail -n 1)
+reports=$(grep -cE '^(==[0-9]+==ERROR|WARNING: ThreadSanitizer|SUMMARY: (Address|Undefined|Leak|Thread)Sanitizer)|runtime error:' \
+  "$build/ctest.log" || true)
+echo "sanitize $kind: ${summary:-no ctest summary}; sanitizer reports: $reports; $(( $(date +%s) - built )) s"
+if [ "$status" -ne 0 ] || [ "$reports" -ne 0 ]; then
+  grep -nE -A30 '==[0-9]+==ERROR|WARNING: ThreadSanitizer|runtime error:|\*\*\*Failed|Timeout' "$build/ctest.log" \
+    | head -n 200 || true
+  tail -n 40 "$build/ctest.log"
+  echo "sanitize $kind: FAILED (full log: $build/ctest.log)"
+  exit 1
+fi

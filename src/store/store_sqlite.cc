@@ -78,9 +78,10 @@ Status FromSqliteError(const SQLite::Exception& e, const std::string& path) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return Status::Unavailable(msg + " (another connection holds the database; try again)");
+    case SQLITE_READONLY:
+      return Status::Unavailable(fmt::format("{}: the database is read-only ({})", path, e.what()));
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
-    case SQLITE_READONLY:
     case SQLITE_IOERR:
     case SQLITE_AUTH:
     case SQLITE_PROTOCOL:
@@ -89,6 +90,7 @@ Status FromSqliteError(const SQLite::Exception& e, const std::string& path) {
     case SQLITE_NOTADB:
       return Status::Corruption(msg);
     case SQLITE_FULL:
+      return Status::ResourceExhausted(fmt::format("{}: the disk is full ({})", path, e.what()));
     case SQLITE_NOMEM:
     case SQLITE_TOOBIG:
       return Status::ResourceExhausted(msg);

@@ -261,6 +261,14 @@ def failed_writes(s, episode, token, label, tries=3):
     return statuses
 
 
+def log_tail(s, label, n=3):
+    """The server log's last N lines, as a figure: what an operator would see."""
+    lines = [l for l in s.log_text().splitlines() if l.strip()][-n:]
+    F.log(f"  figure: {label}: the server log's last {len(lines)} lines:")
+    for l in lines:
+        F.log(f"          {l[:300]}")
+
+
 def error_message_or_body(body):
     return F.error_message(body) or str(body)[:200]
 
@@ -380,6 +388,7 @@ def server_readonly_after_start(env):
                     f"status {st}: {str(body)[:300]}")
     if env.mechanism == "mount":
         F.check(201 not in statuses, "read-only: no check-in is acknowledged", str(statuses))
+    log_tail(s, "read-only")
     check_reads_and_assess(s, episode, token, acked, "read-only")
     F.check(s.alive(), "the server is still running", s.log_text()[-500:])
     code = s.stop()
@@ -445,6 +454,7 @@ def server_diskfull(env):
     F.check(st in ERROR_STATUSES + (201,) and (st == 201 or F.is_json_error(body)),
             "disk full: POST /v1/episodes answered 201 or a 503/507 JSON error", str(body)[:300])
     extra_episode = body.get("id") if st == 201 and isinstance(body, dict) else None
+    log_tail(s, "disk full")
     check_reads_and_assess(s, episode, token, acked, "disk full")
     if filler:
         os.remove(filler)

@@ -19,6 +19,8 @@ What it does, each case on a file system of its own:
   server-diskfull the disk fills during check-ins over HTTP: a JSON 503/507
                   (never 500), reads and assessments go on; space freed, the
                   next check-in gets 201.
+  fresh-db-on-full-disk  `episode new` and `serve` with a new database on a
+                  full disk: a clear error; space freed, both work.
 After each case: PRAGMA integrity_check is "ok" and every acknowledged
 check-in is in the file, and none that was refused.
 
@@ -473,6 +475,54 @@ def server_diskfull(env):
     check_file(db, expected, "server-diskfull")
 
 
+def fresh_db_on_full_disk(env):
+    F.log("\n== fresh-db-on-full-disk: a new database on a file system with no space left")
+    if env.mechanism != "mount":
+        F.log("  mechanism: RLIMIT_FSIZE of 4096 bytes in the child")
+    d = env.case_dir("case6")
+    filler = F.fill_disk(d, 0) if env.mechanism == "mount" else None
+    # Fallback: 4 KiB, room for the log's error line but not for a database.
+    fsize = 4096 if filler is None else None
+    # Afterwards the children stay root (an unlimited RLIMIT_FSIZE): the files are root's.
+    after = None if filler else resource.RLIM_INFINITY
+    if filler:
+        F.log(f"  figure: filled the 2 MiB tmpfs, {F.free_bytes(d)} bytes left")
+    db = os.path.join(d, "cli.db")
+    episode, code, err = new_episode_cli(env, db, fsize)
+    F.log(f"  figure: `episode new` on a full disk -> exit {code}, stderr {err.strip()!r}")
+    msg = err.replace(db, "DB").lower()
+    F.check(episode is None and code not in (0, None), "`episode new` on a full disk fails")
+    F.check(one_error_line(err), "`episode new` on a full disk prints one 'error: ' line", err)
+    F.check("full" in msg or (env.mechanism != "mount" and "i/o error" in msg),
+            "`episode new` on a full disk: the error says the disk is full", err)
+    srv_db = os.path.join(d, "server.db")
+    s, err = start_server(env, srv_db, "fresh-full", fsize)
+    log = s.log_text().strip().replace(srv_db, "DB")
+    if err:
+        F.log(f"  figure: `serve` on a full disk refused to start: {err}; log: {log!r}")
+        F.check("full" in log.lower() or (env.mechanism != "mount" and "i/o error" in log.lower()),
+                "`serve` on a full disk: its message says the disk is full", log)
+    else:
+        st, body, _ = s.http("POST", "/v1/episodes", {"onset_date": ONSET})
+        F.log(f"  figure: `serve` on a full disk started; POST /v1/episodes -> {st}: {error_message_or_body(body)}")
+        F.check(st in ERROR_STATUSES and F.is_json_error(body), "POST /v1/episodes -> 503/507 JSON error",
+                str(body)[:300])
+        s.stop()
+    if filler:
+        os.remove(filler)
+    episode, code, err = new_episode_cli(env, db, after)
+    if F.check(episode, "space freed: `episode new` succeeds", err):
+        code, seq, err = checkin_cli(env, db, episode, after)
+        F.check(code == 0 and seq == 1, "space freed: a check-in succeeds", err)
+        check_file(db, {episode: 1 if code == 0 else 0}, "fresh-db-on-full-disk")
+    s, err = start_server(env, srv_db, "fresh-full-2", after)
+    if F.check(err == "", "space freed: the server starts", err + s.log_text()):
+        episode, token, st = http_episode(s)
+        F.check(episode, "space freed: POST /v1/episodes -> 201", f"status {st}")
+        s.stop()
+        check_file(srv_db, {episode: 0} if episode else {}, "fresh-db-on-full-disk (server)")
+
+
 def choose_mechanism(requested, root):
     if requested in ("mount", "fallback"):
         return requested
@@ -503,7 +553,8 @@ def main():
     shutil.copy(a.request, request)
     os.chmod(request, 0o644)
     env = Env(os.path.abspath(a.binary), mechanism, root, request)
-    cases = [cli_readonly, cli_diskfull, server_readonly_at_start, server_readonly_after_start, server_diskfull]
+    cases = [cli_readonly, cli_diskfull, server_readonly_at_start, server_readonly_after_start, server_diskfull,
+             fresh_db_on_full_disk]
     for case in cases:
         if a.only and case.__name__ != a.only:
             continue

@@ -94,6 +94,11 @@ std::optional<InputError> ParseValue(const FindingSpec& f, od::value val, std::s
   od::json_type type;
   if (auto e = val.type().get(type)) return Malformed(e, FindingPath(key));
   if (type == od::json_type::null) {
+    // type() says null for any token starting with 'n' ("nan"): is_null() reads it.
+    bool is_null = false;
+    if (val.is_null().get(is_null) != simdjson::SUCCESS || !is_null) {
+      return Err(FindingPath(key), "malformed JSON: not a JSON value (null, true, false, a number or text)");
+    }
     *out = Findings::kUnknown;
     return std::nullopt;
   }
@@ -212,7 +217,13 @@ Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_vi
       have_ref = true;
       od::json_type t;
       if (auto e = v.type().get(t)) return Malformed(e, "$.ref");
-      if (t == od::json_type::null) continue;
+      if (t == od::json_type::null) {
+        bool is_null = false;  // as in ParseValue: "nan" has type null too
+        if (v.is_null().get(is_null) != simdjson::SUCCESS || !is_null) {
+          return Err("$.ref", "malformed JSON: not a JSON value (null, true, false, a number or text)");
+        }
+        continue;
+      }
       if (t != od::json_type::string) return Err("$.ref", fmt::format("expected text, got {}", JsonTypeName(t)));
       std::string_view s;
       if (auto e = v.get_string().get(s)) return Malformed(e, "$.ref");

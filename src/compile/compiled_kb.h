@@ -10,8 +10,11 @@
 #define NOROTRIAGE_COMPILE_COMPILED_KB_H_
 
 #include <array>
+#include <atomic>
 #include <optional>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -160,6 +163,26 @@ struct StringHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
+class FastProgram;  // eval/fast_eval.h
+
+// Where FastOf (eval/fast_eval.h) keeps the fast form of the conditions, built
+// from the rest of the CompiledKb on first use. It is not part of the image
+// (kb/kb_image.cc). A copy or an assignment leaves it empty, so a copy that is
+// changed afterwards (tests compile into one) never uses a stale form.
+struct FastCache {
+  FastCache() = default;
+  FastCache(const FastCache&) {}
+  FastCache& operator=(const FastCache&) {
+    std::lock_guard lock(mu);
+    ptr.store(nullptr);
+    owner.reset();
+    return *this;
+  }
+  std::mutex mu;                              // guards building
+  std::atomic<const FastProgram*> ptr{nullptr};  // owner.get() once built
+  std::shared_ptr<const FastProgram> owner;
+};
+
 struct DispositionText {
   std::string label, summary;
 };
@@ -196,6 +219,8 @@ struct CompiledKb {
   std::vector<std::pair<std::string, std::string>> sources;  // id, cite
   InterviewRules interview;
   HistoryTexts history;
+
+  mutable FastCache fast_cache;  // derived on first use; see FastCache
 };
 
 }  // namespace norotriage::internal

@@ -6,6 +6,7 @@
 #include "compile/compiled_kb.h"
 #include "eval/care_plan.h"
 #include "eval/evaluator.h"
+#include "eval/fast_eval.h"
 #include "eval/request_state.h"
 #include "norotriage/engine.h"
 
@@ -13,8 +14,6 @@ namespace norotriage {
 
 using internal::CompiledKb;
 using internal::Explained;
-using internal::kTrue;
-using internal::kFalse;
 using internal::RequestState;
 using internal::SlotSet;
 
@@ -30,8 +29,8 @@ void AddSources(const internal::Sources& s, std::vector<std::string_view>* out) 
   for (const auto& x : s) out->push_back(x);
 }
 
-bool Holds(const CompiledKb& kb, internal::Cond c, const RequestState& st) {
-  return c.empty() || internal::Eval(kb.program, c, st.values.data()) == kTrue;
+bool Holds(const internal::FastProgram& fast, internal::Cond c, const RequestState& st) {
+  return c.empty() || fast.IsTrue(c, st.values.data());
 }
 
 // The request's values with only the findings that never change during an
@@ -51,6 +50,7 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
   RequestState st;
   internal::PrepareState(kb, request.findings, &st);
   const double* v = st.values.data();
+  const internal::FastProgram& fast = internal::FastOf(kb);
   const internal::DerivedInfo derived = internal::ExplainDerived(kb, st);
 
   Assessment a;
@@ -61,7 +61,7 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
   std::vector<bool> fired(kb.flags.size());
   for (size_t i = 0; i < kb.flags.size(); ++i) {
     const auto& f = kb.flags[i];
-    if (internal::Eval(kb.program, f.when, v) != kTrue) continue;
+    if (!fast.IsTrue(f.when, v)) continue;
     fired[i] = true;
     FlagHit hit;
     hit.id = f.id;
@@ -82,7 +82,7 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
   internal::FillMedicines(kb, st, &a.medicines);
 
   for (const auto& m : kb.mechanisms) {
-    if (!Holds(kb, m.when, st)) continue;
+    if (!Holds(fast, m.when, st)) continue;
     MechanismHit hit;
     hit.id = m.id;
     hit.title = m.title;
@@ -93,23 +93,23 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
     a.rules_fired.push_back(m.id);
   }
   for (const auto& region : kb.pain_regions) {
-    if (!Holds(kb, region.present, st)) continue;
+    if (!Holds(fast, region.present, st)) continue;
     bool any = false;
     for (const auto& t : region.types) {
-      if (!Holds(kb, t.when, st)) continue;
+      if (!Holds(fast, t.when, st)) continue;
       a.pain_types.push_back({region.region, t.type, t.text});
       any = true;
     }
     if (!any) a.pain_types.push_back({region.region, region.default_type, region.default_text});
   }
   for (const auto& s : kb.self_care) {
-    if (Holds(kb, s.when, st)) a.self_care.push_back({s.id, s.text});
+    if (Holds(fast, s.when, st)) a.self_care.push_back({s.id, s.text});
   }
   for (const auto& e : kb.expected) {
-    if (Holds(kb, e.when, st)) a.expected.push_back({e.id, e.text});
+    if (Holds(fast, e.when, st)) a.expected.push_back({e.id, e.text});
   }
   for (const auto& r : kb.review) {
-    if (!Holds(kb, r.present, st)) continue;
+    if (!Holds(fast, r.present, st)) continue;
     ReviewPoint p;
     p.pain = r.pain;
     p.after_days = r.after_days;
@@ -123,7 +123,7 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
   for (size_t i = 0; i < kb.flags.size(); ++i) {
     const auto& f = kb.flags[i];
     if (fired[i] || f.level < Level::kUrgent) continue;
-    if (internal::Eval(kb.program, f.when, fixed.data()) == kFalse) continue;
+    if (fast.IsFalse(f.when, fixed.data())) continue;
     a.safety_net.push_back({f.id, f.level, f.safety_net});
   }
 
@@ -134,6 +134,8 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
   for (size_t i = 0; i < kb.flags.size(); ++i) {
     const auto& f = kb.flags[i];
     if (fired[i] || f.level <= a.disposition) continue;
+    // Not possible() without the work of Explain: false, and never soft.
+    if (!fast.CanBeSoft(f.when) && fast.IsFalse(f.when, v)) continue;
     Explained e = internal::Explain(kb, f.when, v, derived);
     if (!e.possible()) continue;
     for (size_t s = 0; s < kb.findings.size(); ++s) {
@@ -165,11 +167,12 @@ CompactAssessment AssessCompact(const KnowledgeBase& kbase, const Findings& find
   const CompiledKb& kb = kbase.compiled();
   RequestState st;
   internal::PrepareState(kb, findings, &st);
+  const internal::FastProgram& fast = internal::FastOf(kb);
   CompactAssessment c;
   c.hydration = st.hydration;
   c.hydration_assessed = st.assessed;
   for (const auto& f : kb.flags) {
-    if (internal::Eval(kb.program, f.when, st.values.data()) != kTrue) continue;
+    if (!fast.IsTrue(f.when, st.values.data())) continue;
     c.flags.push_back(f.id);
     c.disposition = std::max(c.disposition, f.level);
   }

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "eval/care_plan.h"
+#include "eval/fast_eval.h"
 
 namespace norotriage::internal {
 namespace {
@@ -15,16 +16,17 @@ struct Verdict {
 Verdict Judge(const CompiledKb& kb, const MedicineRule& m, const RequestState& st,
               std::vector<std::string_view>* reasons) {
   const double* v = st.values.data();
+  const FastProgram& fast = FastOf(kb);
   Verdict out;
   if (m.is_review) {
-    out.listed = Eval(kb.program, m.review.when, v) == kTrue;
+    out.listed = fast.IsTrue(m.review.when, v);
     out.advice = Advice::kReview;
     if (out.listed && reasons) reasons->push_back(m.review.reason);
     return out;
   }
   bool any_avoid = false, any_unknown = false;
   for (const auto& c : m.avoid) {
-    Tri t = Eval(kb.program, c.when, v);
+    Tri t = fast.Eval(c.when, v);
     if (t == kTrue) {
       any_avoid = true;
       if (reasons) reasons->push_back(c.reason);
@@ -39,12 +41,12 @@ Verdict Judge(const CompiledKb& kb, const MedicineRule& m, const RequestState& s
     out.advice = Advice::kCaution;
     if (reasons) {
       for (const auto& c : m.avoid) {
-        if (Eval(kb.program, c.when, v) == kUnknown) reasons->push_back(c.if_unknown);
+        if (fast.Eval(c.when, v) == kUnknown) reasons->push_back(c.if_unknown);
       }
     }
   }
   for (const auto& c : m.caution) {
-    if (Eval(kb.program, c.when, v) == kTrue) {
+    if (fast.IsTrue(c.when, v)) {
       out.advice = Advice::kCaution;
       if (reasons) reasons->push_back(c.reason);
     }

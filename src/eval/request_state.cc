@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "eval/fast_eval.h"
+
 namespace norotriage::internal {
 
 void PrepareState(const CompiledKb& kb, const Findings& findings, RequestState* st) {
@@ -15,8 +17,9 @@ void PrepareState(const CompiledKb& kb, const Findings& findings, RequestState* 
   const HydrationRules& h = kb.hydration;
   st->assessed = false;
   for (int s : h.sign_slots) st->assessed = st->assessed || !std::isnan(st->values[s]);
-  Tri severe = Eval(kb.program, h.severe, st->values.data());
-  Tri some = Eval(kb.program, h.some, st->values.data());
+  const FastProgram& fast = FastOf(kb);
+  Tri severe = fast.Eval(h.severe, st->values.data());
+  Tri some = fast.Eval(h.some, st->values.data());
   // The reported status is what the known signs establish; unknown signs
   // count as absent here, and could only raise it.
   st->hydration = severe == kTrue ? HydrationStatus::kSevere

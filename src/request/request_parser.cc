@@ -15,6 +15,7 @@
 
 #include "compile/compiled_kb.h"
 #include "eval/evaluator.h"
+#include "eval/fast_eval.h"
 #include "eval/request_state.h"
 #include "eval/slot_set.h"
 #include "norotriage/engine.h"
@@ -245,12 +246,19 @@ Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_vi
   if (!have_findings) return Err("$.findings", "is required");
   const auto& ckb = kb.compiled();
   if (options.require_age && !req.findings.known(ckb.age_slot)) return Err("$.findings.age_years", "is required");
+  // The consistency rules read findings only (as a rule): then the findings
+  // are their values, and the derived values need not be worked out.
+  const internal::FastProgram& fast = internal::FastOf(ckb);
   internal::RequestState st;
-  internal::PrepareState(ckb, req.findings, &st);
+  bool prepared = false;
   for (const auto& c : ckb.consistency) {
-    if (internal::Eval(ckb.program, c.error_if, st.values.data()) == internal::kTrue) {
-      return Err(FindingPath(c.path), c.message);
+    const double* values = req.findings.data();
+    if (fast.ReadsDerived(c.error_if)) {
+      if (!prepared) internal::PrepareState(ckb, req.findings, &st);
+      prepared = true;
+      values = st.values.data();
     }
+    if (fast.IsTrue(c.error_if, values)) return Err(FindingPath(c.path), c.message);
   }
   return req;
 }

@@ -1,0 +1,313 @@
+#include "eval/fast_eval.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "eval/evaluator.h"
+
+namespace norotriage::internal {
+namespace {
+
+// The evaluator recurses once per tree level; deeper conditions (only
+// possible with long chains of 'not') are left to the postfix Eval.
+constexpr int kMaxDepth = 64;
+
+constexpr bool IsOperator(FastOp op) { return op >= FastOp::kAnd; }
+
+FastOp LeafOp(const Instr& in) {
+  switch (in.op) {
+    case Op::kBool: return FastOp::kBool;
+    case Op::kIn: return FastOp::kIn;
+    case Op::kKnown: return FastOp::kKnown;
+    case Op::kSum: return FastOp::kSum;
+    default: break;
+  }
+  switch (in.cmp) {
+    case Cmp::kEq: return FastOp::kEq;
+    case Cmp::kNe: return FastOp::kNe;
+    case Cmp::kLt: return FastOp::kLt;
+    case Cmp::kLe: return FastOp::kLe;
+    case Cmp::kGt: return FastOp::kGt;
+    case Cmp::kGe: return FastOp::kGe;
+  }
+  return FastOp::kEq;
+}
+
+inline Tri FromBool(bool b) { return b ? kTrue : kFalse; }
+
+}  // namespace
+
+FastProgram::FastProgram(const CompiledKb& kb)
+    : prog_(&kb.program), findings_(kb.findings.size()), hydration_slot_(kb.hydration_slot), roots_(kb.program.code.size() + 1) {
+  Add(kb.hydration.severe);
+  Add(kb.hydration.some);
+  for (const auto& [id, c] : kb.definitions) Add(c);
+  for (const auto& c : kb.consistency) Add(c.error_if);
+  for (const auto& f : kb.flags) Add(f.when);
+  for (const auto& m : kb.medicines) {
+    if (m.is_review) Add(m.review.when);
+    for (const auto& c : m.avoid) Add(c.when);
+    for (const auto& c : m.caution) Add(c.when);
+  }
+  for (const auto* list : {&kb.mechanisms, &kb.self_care, &kb.expected}) {
+    for (const auto& t : *list) Add(t.when);
+  }
+  for (const auto& p : kb.pain_regions) {
+    Add(p.present);
+    for (const auto& t : p.types) Add(t.when);
+  }
+  for (const auto& r : kb.review) Add(r.present);
+}
+
+void FastProgram::Add(Cond cond) {
+  const auto& code = prog_->code;
+  if (cond.empty() || cond.begin > cond.end || cond.end > code.size()) return;
+  if (roots_[cond.begin].node >= 0) return;  // already there (a condition used twice)
+  roots_[cond.begin] = Root{};
+  struct Subtree {
+    std::vector<FastNode> nodes;  // prefix order
+    int depth = 1;
+  };
+  std::vector<Subtree> stack;
+  bool derived = false, soft = false;
+  for (uint32_t pc = cond.begin; pc < cond.end; ++pc) {
+    const Instr& in = code[pc];
+    FastNode nd;
+    if (in.op == Op::kNot || in.op == Op::kAnd || in.op == Op::kOr || in.op == Op::kAtLeast) {
+      const size_t n = in.op == Op::kNot ? 1 : in.n;
+      if (n == 0 || n > stack.size() || in.k > 255) return;
+      nd.op = in.op == Op::kNot ? FastOp::kNot : in.op == Op::kAnd ? FastOp::kAnd
+            : in.op == Op::kOr  ? FastOp::kOr  : FastOp::kAtLeast;
+      nd.n = static_cast<uint16_t>(n);
+      nd.k = static_cast<uint8_t>(in.k);
+      Subtree t;
+      t.nodes.push_back(nd);
+      for (size_t i = stack.size() - n; i < stack.size(); ++i) {
+        t.nodes.insert(t.nodes.end(), stack[i].nodes.begin(), stack[i].nodes.end());
+        t.depth = std::max(t.depth, stack[i].depth + 1);
+      }
+      if (t.nodes.size() > UINT16_MAX || t.depth > kMaxDepth) return;
+      t.nodes[0].size = static_cast<uint16_t>(t.nodes.size());
+      stack.resize(stack.size() - n);
+      stack.push_back(std::move(t));
+      continue;
+    }
+    nd.op = LeafOp(in);
+    if (in.op == Op::kSum) {
+      if (sum_slots_.size() + in.n > UINT16_MAX || in.slot < 0 ||
+          static_cast<size_t>(in.slot) + in.n > prog_->sum_slots.size()) {
+        return;
+      }
+      nd.slot = static_cast<uint16_t>(sum_slots_.size());
+      nd.n = in.n;
+      nd.k = static_cast<uint8_t>(in.cmp);
+      for (int i = 0; i < in.n; ++i) {
+        const int32_t s = prog_->sum_slots[in.slot + i];
+        if (s < 0 || s > UINT16_MAX) return;
+        derived = derived || static_cast<size_t>(s) >= findings_;
+        sum_slots_.push_back(static_cast<uint16_t>(s));
+      }
+    } else {
+      if (in.slot < 0 || in.slot > UINT16_MAX) return;
+      nd.slot = static_cast<uint16_t>(in.slot);
+      derived = derived || static_cast<size_t>(in.slot) >= findings_;
+      soft = soft || (in.op == Op::kIn && in.slot == hydration_slot_);
+    }
+    if (in.op == Op::kIn) nd.mask = in.mask; else nd.value = in.value;
+    stack.push_back(Subtree{{nd}, 1});
+  }
+  if (stack.size() != 1) return;
+  Root& r = roots_[cond.begin];
+  r.end = cond.end;
+  r.node = static_cast<int32_t>(nodes_.size());
+  r.derived = derived;
+  r.soft = soft;
+  nodes_.insert(nodes_.end(), stack[0].nodes.begin(), stack[0].nodes.end());
+  r.if_true = GuardOf(r.node, kTrue);
+  r.if_false = GuardOf(r.node, kFalse);
+}
+
+FastProgram::Guard FastProgram::GuardOf(int32_t node, Tri want) const {
+  const FastNode& p = nodes_[node];
+  if (!IsOperator(p.op)) return Guard{node, want, true};
+  if (p.op == FastOp::kNot) return GuardOf(node + 1, static_cast<Tri>(2 - want));
+  // AND is true only when every operand is; OR is false only when every one is.
+  if ((p.op == FastOp::kAnd && want == kTrue) || (p.op == FastOp::kOr && want == kFalse)) {
+    int32_t c = node + 1;
+    for (int i = 0; i < p.n; c += nodes_[c].size, ++i) {
+      Guard g = GuardOf(c, want);
+      if (g.node >= 0) return Guard{g.node, g.want, false};
+    }
+  }
+  return Guard{};
+}
+
+// Each case is the leaf of the postfix evaluator (evaluator.cc), with the
+// comparison chosen at build time.
+[[gnu::always_inline]] inline Tri FastProgram::Leaf(const FastNode& nd, const double* v) const {
+  const double x = v[nd.slot];
+  switch (nd.op) {
+    case FastOp::kBool: return std::isnan(x) ? kUnknown : FromBool(x != 0);
+    case FastOp::kEq: return std::isnan(x) ? kUnknown : FromBool(x == nd.value);
+    case FastOp::kNe: return std::isnan(x) ? kUnknown : FromBool(x != nd.value);
+    case FastOp::kLt: return std::isnan(x) ? kUnknown : FromBool(x < nd.value);
+    case FastOp::kLe: return std::isnan(x) ? kUnknown : FromBool(x <= nd.value);
+    case FastOp::kGt: return std::isnan(x) ? kUnknown : FromBool(x > nd.value);
+    case FastOp::kGe: return std::isnan(x) ? kUnknown : FromBool(x >= nd.value);
+    case FastOp::kIn: return std::isnan(x) ? kUnknown : FromBool(nd.mask >> static_cast<int>(x) & 1);
+    case FastOp::kKnown: return FromBool(!std::isnan(x));
+    default: return SumLeaf(nd, v);
+  }
+}
+
+// Terms are >= 0 (checked by the compiler), so a partial sum can already
+// decide >=, > (true) and <=, < (false).
+Tri FastProgram::SumLeaf(const FastNode& nd, const double* v) const {
+  double sum = 0;
+  bool unknown = false;
+  for (int i = 0; i < nd.n; ++i) {
+    double x = v[sum_slots_[nd.slot + i]];
+    if (std::isnan(x)) unknown = true; else sum += x;
+  }
+  bool holds = false;
+  bool decides_true = false, decides_false = false;  // what a partial sum can decide
+  switch (static_cast<Cmp>(nd.k)) {
+    case Cmp::kEq: holds = sum == nd.value; break;
+    case Cmp::kNe: holds = sum != nd.value; break;
+    case Cmp::kLt: holds = sum < nd.value; decides_false = true; break;
+    case Cmp::kLe: holds = sum <= nd.value; decides_false = true; break;
+    case Cmp::kGt: holds = sum > nd.value; decides_true = true; break;
+    case Cmp::kGe: holds = sum >= nd.value; decides_true = true; break;
+  }
+  if (!unknown) return FromBool(holds);
+  if (decides_true && holds) return kTrue;
+  if (decides_false && !holds) return kFalse;
+  return kUnknown;
+}
+
+// Operators call themselves for operator operands only: most operands are
+// leaves, and a call costs more than a leaf.
+Tri FastProgram::Value(const FastNode* p, const double* v) const {
+  auto value = [&](const FastNode* c) { return IsOperator(c->op) ? Value(c, v) : Leaf(*c, v); };
+  const FastNode* c = p + 1;
+  switch (p->op) {
+    case FastOp::kAnd: {
+      Tri r = kTrue;
+      for (int i = 0; i < p->n; ++i, c += c->size) {
+        const Tri x = value(c);
+        if (x == kFalse) return kFalse;
+        r = std::min(r, x);
+      }
+      return r;
+    }
+    case FastOp::kOr: {
+      Tri r = kFalse;
+      for (int i = 0; i < p->n; ++i, c += c->size) {
+        const Tri x = value(c);
+        if (x == kTrue) return kTrue;
+        r = std::max(r, x);
+      }
+      return r;
+    }
+    case FastOp::kNot:
+      return static_cast<Tri>(2 - value(c));
+    case FastOp::kAtLeast: {  // decided once k are true, or once k can no longer be
+      const int n = p->n, k = p->k;
+      int t = 0, u = 0;
+      for (int i = 0; i < n; ++i, c += c->size) {
+        const Tri x = value(c);
+        t += x == kTrue;
+        u += x == kUnknown;
+        if (t >= k) return kTrue;
+        if (t + u + (n - 1 - i) < k) return kFalse;
+      }
+      return t >= k ? kTrue : (t + u >= k ? kUnknown : kFalse);
+    }
+    default:
+      return Leaf(*p, v);
+  }
+}
+
+// Whether the value of the subtree at p is `want` (kTrue or kFalse).
+bool FastProgram::Is(const FastNode* p, const double* v, Tri want) const {
+  const FastNode* c = p + 1;
+  switch (p->op) {
+    case FastOp::kAnd:
+    case FastOp::kOr: {
+      // AND is true when all are, false when one is; OR the other way round.
+      const bool all = (p->op == FastOp::kAnd) == (want == kTrue);
+      for (int i = 0; i < p->n; ++i, c += c->size) {
+        const bool is = IsOperator(c->op) ? Is(c, v, want) : Leaf(*c, v) == want;
+        if (is != all) return !all;
+      }
+      return all;
+    }
+    case FastOp::kNot: {
+      const Tri flipped = static_cast<Tri>(2 - want);
+      return IsOperator(c->op) ? Is(c, v, flipped) : Leaf(*c, v) == flipped;
+    }
+    case FastOp::kAtLeast: {
+      // At least k of n: true when k operands are true; false when more than
+      // n - k are false (then fewer than k are true or unknown).
+      const int n = p->n;
+      const int need = want == kTrue ? p->k : n - p->k + 1;
+      int hits = 0;
+      for (int i = 0; i < n; ++i, c += c->size) {
+        hits += IsOperator(c->op) ? Is(c, v, want) : Leaf(*c, v) == want;
+        if (hits >= need) return true;
+        if (hits + (n - 1 - i) < need) return false;
+      }
+      return hits >= need;
+    }
+    default:
+      return Leaf(*p, v) == want;
+  }
+}
+
+Tri FastProgram::Eval(Cond cond, const double* values) const {
+  const Root* r = RootOf(cond);
+  if (!r) return ::norotriage::internal::Eval(*prog_, cond, values);
+  return Value(&nodes_[r->node], values);
+}
+
+inline bool FastProgram::IsGuarded(const Root& r, const Guard& g, const double* v, Tri want) const {
+  if (g.node >= 0) {
+    if (Leaf(nodes_[g.node], v) != g.want) return false;
+    if (g.exact) return true;
+  }
+  return Is(&nodes_[r.node], v, want);
+}
+
+bool FastProgram::IsTrue(Cond cond, const double* values) const {
+  const Root* r = RootOf(cond);
+  if (!r) return ::norotriage::internal::Eval(*prog_, cond, values) == kTrue;
+  return IsGuarded(*r, r->if_true, values, kTrue);
+}
+
+bool FastProgram::IsFalse(Cond cond, const double* values) const {
+  const Root* r = RootOf(cond);
+  if (!r) return ::norotriage::internal::Eval(*prog_, cond, values) == kFalse;
+  return IsGuarded(*r, r->if_false, values, kFalse);
+}
+
+bool FastProgram::ReadsDerived(Cond cond) const {
+  const Root* r = RootOf(cond);
+  return !r || r->derived;
+}
+
+bool FastProgram::CanBeSoft(Cond cond) const {
+  const Root* r = RootOf(cond);
+  return !r || r->soft;
+}
+
+const FastProgram& FastOf(const CompiledKb& kb) {
+  FastCache& cache = kb.fast_cache;
+  if (const FastProgram* p = cache.ptr.load(std::memory_order_acquire)) return *p;
+  std::lock_guard lock(cache.mu);
+  if (const FastProgram* p = cache.ptr.load(std::memory_order_relaxed)) return *p;
+  cache.owner = std::make_shared<const FastProgram>(kb);
+  cache.ptr.store(cache.owner.get(), std::memory_order_release);
+  return *cache.owner;
+}
+
+}  // namespace norotriage::internal

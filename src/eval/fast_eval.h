@@ -1,0 +1,120 @@
+// A second form of the knowledge base's conditions, for the value-only paths
+// (flags, medicines, hydration, consistency): each condition as a prefix tree
+// whose AND/OR/at-least nodes stop as soon as their value is decided.
+//
+// Kleene AND is false as soon as one operand is false, OR is true as soon as
+// one is true, and "at least k of n" is decided once k are true or too few
+// could still be; so stopping early gives exactly the value that Eval (which
+// always runs the whole postfix slice) gives. IsTrue/IsFalse go further: they
+// only ask whether the value is true (or false), and AND stops at the first
+// operand that is not true. Explain (which needs every operand) keeps using
+// the postfix program.
+//
+// The fast form is built from a CompiledKb on first use (FastOf) and kept in
+// it (CompiledKb::fast_cache); it is never serialised. A condition the fast
+// form does not know (not one of the knowledge base's rule conditions, or too
+// deep) is evaluated by Eval, with the same result.
+//
+// Thread safety: immutable once built; FastOf may be called from any thread.
+#ifndef NOROTRIAGE_EVAL_FAST_EVAL_H_
+#define NOROTRIAGE_EVAL_FAST_EVAL_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "compile/compiled_kb.h"
+#include "compile/program.h"
+
+namespace norotriage::internal {
+
+// Leaf operations have the comparison folded in; operators come last.
+enum class FastOp : uint8_t {
+  kBool, kEq, kNe, kLt, kLe, kGt, kGe, kIn, kKnown, kSum,
+  kAnd, kOr, kNot, kAtLeast,
+};
+
+struct FastNode {
+  FastOp op = FastOp::kBool;
+  uint8_t k = 0;        // kAtLeast: the threshold; kSum: the comparison (a Cmp)
+  uint16_t n = 0;       // operands (kAnd/kOr/kAtLeast) or summed slots (kSum)
+  uint16_t slot = 0;    // value slot (leaves); first FastProgram::sum_slots index (kSum)
+  uint16_t size = 1;    // nodes in this subtree, itself included: the next sibling is this + size
+  union {
+    double value;       // constant of a comparison or sum
+    uint64_t mask;      // kIn: bit i set when choice i is in the set
+  };
+  FastNode() : value(0) {}
+};
+
+class FastProgram {
+ public:
+  // Translates every rule condition of `kb`. Borrows kb.program for the
+  // lifetime of the result (the fallback for unknown conditions).
+  explicit FastProgram(const CompiledKb& kb);
+
+  FastProgram(const FastProgram&) = delete;  // holds offsets into its own arrays
+  FastProgram& operator=(const FastProgram&) = delete;
+
+  // The three-valued value of `cond`: the same as Eval(kb.program, cond, values).
+  // REQUIRES: `values` has kb.slot_count() entries (NaN = unknown).
+  Tri Eval(Cond cond, const double* values) const;
+  // Eval(cond, values) == kTrue, and == kFalse, each doing only the work needed.
+  bool IsTrue(Cond cond, const double* values) const;
+  bool IsFalse(Cond cond, const double* values) const;
+
+  // True when `cond` reads a slot other than a finding (a derived value).
+  // Conservative: true for a condition the fast form does not know.
+  bool ReadsDerived(Cond cond) const;
+  // False when Explain(cond) can never be "soft" (the condition has no set
+  // membership of the hydration status), so that a false value means the
+  // condition is not possible(). Conservative: true for an unknown condition.
+  bool CanBeSoft(Cond cond) const;
+
+ private:
+  // A leaf whose value must be `want` for the whole condition to have the
+  // value asked for (e.g. the first operand of an AND, for "true"): checking
+  // it alone settles most conditions. `exact`: the leaf's value is the
+  // answer (the condition is the leaf, or 'not' of it).
+  struct Guard {
+    int32_t node = -1;  // in nodes_; -1: none
+    Tri want = kTrue;
+    bool exact = false;
+  };
+  struct Root {
+    uint32_t end = 0;
+    int32_t node = -1;    // in nodes_; -1: not translated
+    bool derived = true;  // reads a derived slot
+    bool soft = true;     // has an 'in' on the hydration slot
+    Guard if_true, if_false;  // for IsTrue and IsFalse
+  };
+
+  // The root of `cond`, or null when it was not translated.
+  const Root* RootOf(Cond cond) const {
+    if (cond.begin >= roots_.size()) return nullptr;
+    const Root& r = roots_[cond.begin];
+    return r.node >= 0 && r.end == cond.end ? &r : nullptr;
+  }
+  void Add(Cond cond);
+  Guard GuardOf(int32_t node, Tri want) const;
+  Tri Value(const FastNode* p, const double* v) const;
+  bool Is(const FastNode* p, const double* v, Tri want) const;
+  bool IsGuarded(const Root& r, const Guard& g, const double* v, Tri want) const;
+  Tri Leaf(const FastNode& nd, const double* v) const;
+  Tri SumLeaf(const FastNode& nd, const double* v) const;
+
+  const Program* prog_;
+  size_t findings_;
+  int hydration_slot_;
+  std::vector<Root> roots_;  // indexed by Cond::begin
+  std::vector<FastNode> nodes_;
+  std::vector<uint16_t> sum_slots_;
+};
+
+// The fast form of `kb`, built on the first call and kept in kb.fast_cache.
+// REQUIRES: kb is complete (the loader is done with it) and is not modified
+// afterwards.
+const FastProgram& FastOf(const CompiledKb& kb);
+
+}  // namespace norotriage::internal
+
+#endif  // NOROTRIAGE_EVAL_FAST_EVAL_H_

@@ -199,11 +199,11 @@ class SqliteStore final : public Store {
     return Run([&]() -> Result<int64_t> {
       SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
       if (!EpisodeExists(episode_id)) return NotFoundError(episode_id);
-      SQLite::Statement next(*db_,
-                             "SELECT COALESCE(MAX(seq), 0) + 1 FROM checkins WHERE episode_id = ?");
-      next.bind(1, episode_id);
-      next.executeStep();
-      const int64_t seq = next.getColumn(0).getInt64();
+      // The statement is finished before the commit: one still open keeps the
+      // connection in a read transaction after COMMIT, and the automatic WAL
+      // checkpoint that COMMIT runs then fails (silently), so the WAL would
+      // grow without end and every read get slower.
+      const int64_t seq = NextSeq(episode_id);
       SQLite::Statement insert(*db_,
                                "INSERT INTO checkins (episode_id, seq, date, day, request_json, "
                                "result_json, disposition, created_at) "
@@ -284,6 +284,15 @@ class SqliteStore final : public Store {
     }
     tx.commit();
     return Status::Ok();
+  }
+
+  // The next check-in seq of an episode (max + 1). REQUIRES: mu_ held, in a
+  // write transaction.
+  int64_t NextSeq(const std::string& episode_id) {
+    SQLite::Statement next(*db_, "SELECT COALESCE(MAX(seq), 0) + 1 FROM checkins WHERE episode_id = ?");
+    next.bind(1, episode_id);
+    next.executeStep();
+    return next.getColumn(0).getInt64();
   }
 
   // REQUIRES: mu_ held.

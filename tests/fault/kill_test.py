@@ -158,7 +158,7 @@ def main():
                 time.sleep(0.01)
             if attempts.Count() < base + 5:
                 Fail("cycle %d: no check-in acknowledged within 60 s\n%s" % (cycle, server.LogTail()))
-            delay = rng.uniform(0.05, 1.5)
+            delay = rng.uniform(0.05, 3.0)
             time.sleep(delay)
             server.Signal(signal.SIGKILL)
             status = server.Wait(10)

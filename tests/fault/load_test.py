@@ -2,12 +2,22 @@
 # The load test (issue 7, "hardening"): `norotriage serve` on a SQLite file
 # under wrk at its measured capacity for NOROTRIAGE_LOAD_SECONDS (default
 # 120) with a realistic mix: POST /v1/assess with the vignette requests,
-# POST /v1/interview part-way through interviews, GET /healthz, episode
-# check-ins and episode views with the episodes' bearer tokens.
+# POST /v1/interview part-way through interviews, GET /healthz, and
+# episodes: new ones (POST /v1/episodes; the Lua script takes the id and
+# token from the answer), check-ins and views with their bearer tokens. Each
+# episode gets at most CHECKINS_PER_EPISODE check-ins (two weeks of daily
+# ones) and is then left, as people recover: the data grow, but no episode
+# grows without end (a check-in reads its episode's earlier ones), so memory
+# can be flat whatever the throughput.
 #
-# Capacity: wrk is closed-loop (no fixed rate), so it is the connection count
-# (up to the server's worker threads: more would wait in the accept queue)
-# that gives the most requests/s in a short run at each count.
+# Capacity: wrk is closed-loop (no fixed rate): each connection sends its next
+# request as soon as the last is answered. A 5 s run at 1, 2, 4 and 8
+# connections measures the throughput at each; the load run then uses as
+# many connections as the server has worker threads (8, --threads), the
+# closed-loop maximum: every worker always busy, nothing waiting in the
+# accept queue (a connection beyond the workers would wait there for a
+# worker's keep-alive connection to end). NOROTRIAGE_LOAD_CONNECTIONS
+# overrides that count.
 #
 # Passes when: every request got a 2xx answer (wrk's response hook counts
 # the statuses), wrk saw no socket error (connect, read, write, timeout), the
@@ -19,12 +29,14 @@
 #
 # Usage: load_test.py --binary build/norotriage --work <dir> --source <repo>
 import argparse
+import datetime
 import glob
 import json
 import os
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -35,11 +47,12 @@ from serve_process import Fail, Log, NewEpisode, Request, Server, Spawn, VmRssKi
 
 WARMUP_S = 10.0
 RSS_INTERVAL_S = 2.0
-SERVER_THREADS = 8  # `serve` default (--threads)
-EPISODES = 40
+SERVER_THREADS = 8  # serve --threads (its default)
+CHECKINS_PER_EPISODE = 14
+POOL = 32  # episodes each wrk thread keeps in use
 
 # The share of each kind of request, in percent (sums to 100).
-MIX = [("assess", 68), ("interview", 15), ("healthz", 8), ("checkin", 6), ("view", 3)]
+MIX = [("assess", 66), ("interview", 15), ("healthz", 8), ("episode", 2), ("checkin", 6), ("view", 3)]
 
 CHECKIN_BODIES = [
     {"findings": {"back_pain": True, "back_pain_score": 4}},
@@ -72,7 +85,13 @@ def BuildBodies(source):
     return assess, interview
 
 
-def Preflight(port, assess, interview, episodes):
+def EpisodeBodies():
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    return [{"onset_date": (today - datetime.timedelta(days=1 + i % 5)).isoformat(),
+             "findings": {"age_years": 18 + 7 * i, "weight_kg": 55 + 4 * i}} for i in range(8)]
+
+
+def Preflight(port, assess, interview):
     """Every body the mix sends gets a 2xx when sent alone (so a non-2xx under
     load is the load's doing, not a bad body)."""
     for body in assess:
@@ -83,14 +102,15 @@ def Preflight(port, assess, interview, episodes):
         status, text = Request(port, "POST", "/v1/interview", body)
         if status != 200:
             Fail("preflight POST /v1/interview %s: %d %s" % (body[:80], status, text[:300]))
-    eid, token = episodes[0]
+    for body in EpisodeBodies():
+        eid, token = NewEpisode(port, body)
     for body in CHECKIN_BODIES:
         status, text = Request(port, "POST", "/v1/episodes/%s/checkins" % eid, body, token)
         if status != 201:
             Fail("preflight check-in %s: %d %s" % (json.dumps(body), status, text[:300]))
 
 
-def WriteLua(path, assess, interview, episodes):
+def WriteLua(path, assess, interview):
     bounds, acc = [], 0
     for kind, share in MIX:
         acc += share
@@ -100,8 +120,10 @@ def WriteLua(path, assess, interview, episodes):
         "local assess = {" + ",\n".join(LuaString(b) for b in assess) + "}",
         "local interview = {" + ",\n".join(LuaString(b) for b in interview) + "}",
         "local checkins = {" + ",\n".join(LuaString(json.dumps(b)) for b in CHECKIN_BODIES) + "}",
-        "local episodes = {" + ",\n".join('{id="%s", token="%s"}' % e for e in episodes) + "}",
+        "local new_episodes = {" + ",\n".join(LuaString(json.dumps(b)) for b in EpisodeBodies()) + "}",
         "local mix = {" + ", ".join(bounds) + "}",
+        "local CHECKINS_PER_EPISODE = %d" % CHECKINS_PER_EPISODE,
+        "local POOL = %d" % POOL,
         r"""
 local threads = {}
 local next_id = 0
@@ -115,8 +137,10 @@ end
 counter = 0
 non2xx = 0
 first_bad = ""
-sent = {assess = 0, interview = 0, healthz = 0, checkin = 0, view = 0}
+sent = {assess = 0, interview = 0, healthz = 0, episode = 0, checkin = 0, view = 0}
 statuses = {}
+pool = {}    -- this thread's episodes in use: {id, token, left}
+cursor = 0
 
 local json = {["Content-Type"] = "application/json"}
 
@@ -133,6 +157,9 @@ function request()
   for _, m in ipairs(mix) do
     if r < m[2] then kind = m[1]; break end
   end
+  if kind == "checkin" or kind == "view" then
+    if #pool == 0 then kind = "episode" end  -- none yet: make one
+  end
   sent[kind] = sent[kind] + 1
   if kind == "assess" then
     return wrk.format("POST", "/v1/assess", json, pick(assess, counter))
@@ -141,9 +168,15 @@ function request()
   elseif kind == "healthz" then
     return wrk.format("GET", "/healthz")
   end
-  local e = pick(episodes, counter)
+  if kind == "episode" then
+    return wrk.format("POST", "/v1/episodes", json, pick(new_episodes, counter))
+  end
+  cursor = (cursor % #pool) + 1
+  local e = pool[cursor]
   local auth = {["Authorization"] = "Bearer " .. e.token, ["Content-Type"] = "application/json"}
   if kind == "checkin" then
+    e.left = e.left - 1
+    if e.left <= 0 then table.remove(pool, cursor) end  -- recovered: no more check-ins
     return wrk.format("POST", "/v1/episodes/" .. e.id .. "/checkins", auth, pick(checkins, counter))
   end
   return wrk.format("GET", "/v1/episodes/" .. e.id, auth)
@@ -151,6 +184,14 @@ end
 
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
+  if status == 201 and string.find(body, '"token":', 1, true) then  -- a new episode
+    local id = string.match(body, '"id":"(%x+)"')
+    local token = string.match(body, '"token":"([^"]+)"')
+    if id and token then
+      table.insert(pool, {id = id, token = token, left = CHECKINS_PER_EPISODE})
+      if #pool > POOL then table.remove(pool, 1) end
+    end
+  end
   if status < 200 or status > 299 then
     non2xx = non2xx + 1
     if first_bad == "" then first_bad = status .. " " .. string.sub(body, 1, 300) end
@@ -254,23 +295,23 @@ def main():
 
     shutil.rmtree(args.work, ignore_errors=True)
     os.makedirs(args.work)
-    server = Server(args.binary, os.path.join(args.work, "load.db"), os.path.join(args.work, "server.log"))
+    server = Server(args.binary, os.path.join(args.work, "load.db"), os.path.join(args.work, "server.log"),
+                    ["--threads", str(SERVER_THREADS)])
     err = server.Start()
     if err:
         Fail("server start: %s\n%s" % (err, server.LogTail()))
     port = server.port
     Log("server pid %d on port %d, db %s" % (server.pid, port, server.db))
 
-    episodes = [NewEpisode(port, {"onset_date": "2025-01-%02d" % (1 + i % 28), "findings": {"age_years": 20 + i}})
-                for i in range(EPISODES)]
     assess, interview = BuildBodies(args.source)
-    Preflight(port, assess, interview, episodes)
+    Preflight(port, assess, interview)
     lua = os.path.join(args.work, "mix.lua")
-    WriteLua(lua, assess, interview, episodes)
-    Log("mix: %s; %d assess bodies, %d interview bodies, %d check-in bodies, %d episodes" %
-        (", ".join("%s %d%%" % m for m in MIX), len(assess), len(interview), len(CHECKIN_BODIES), len(episodes)))
+    WriteLua(lua, assess, interview)
+    Log("mix: %s; %d assess bodies, %d interview bodies, %d check-in bodies; at most %d check-ins per episode" %
+        (", ".join("%s %d%%" % m for m in MIX), len(assess), len(interview), len(CHECKIN_BODIES),
+         CHECKINS_PER_EPISODE))
 
-    # Capacity: the best closed-loop throughput over a few connection counts.
+    # Capacity: the closed-loop throughput at a few connection counts.
     best = None
     for c in (1, 2, 4, SERVER_THREADS):
         r = RunWrk(port, lua, c, 5)
@@ -279,9 +320,9 @@ def main():
             (c, r["rps"], r["p50_us"] / 1e3, r["p99_us"] / 1e3))
         if best is None or r["rps"] > best[1]:
             best = (c, r["rps"])
-    connections = best[0]
-    Log("measured capacity: %.0f requests/s with %d connections; the load run uses %d connections for %d s" %
-        (best[1], connections, connections, seconds))
+    connections = int(os.environ.get("NOROTRIAGE_LOAD_CONNECTIONS", str(SERVER_THREADS)))
+    Log("measured capacity: at most %.0f requests/s (with %d connections); the load run: %d connections "
+        "(one per worker thread), %d s" % (best[1], best[0], connections, seconds))
 
     sampler = RssSampler(server.pid)
     sampler.start()
@@ -296,6 +337,14 @@ def main():
                                                  json.dumps(r["statuses"], sort_keys=True)))
     Log("load: socket errors connect %d, read %d, write %d, timeout %d; non-2xx %d" %
         (r["connect"], r["read"], r["write"], r["timeout"], r["non2xx"]))
+
+    conn = sqlite3.connect(server.db)
+    n_episodes, n_checkins, most = conn.execute(
+        "SELECT (SELECT COUNT(*) FROM episodes), (SELECT COUNT(*) FROM checkins), "
+        "(SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM checkins GROUP BY episode_id))").fetchone()
+    conn.close()
+    Log("data: %d episodes, %d check-ins (at most %d in one episode); database file %s" %
+        (n_episodes, n_checkins, most, Mib(os.path.getsize(server.db) / 1024.0)))
 
     s = sampler.samples
     if len(s) < 6:

@@ -66,10 +66,11 @@ class Server:
 
     PREFIX = "norotriage listening on http://127.0.0.1:"
 
-    def __init__(self, binary, db, log_path):
+    def __init__(self, binary, db, log_path, extra_args=()):
         self.binary = binary
         self.db = db
         self.log_path = log_path
+        self.extra_args = list(extra_args)
         self.proc = None
         self.port = 0
 
@@ -78,7 +79,7 @@ class Server:
         log = open(self.log_path, "ab")
         env = dict(os.environ)
         env.pop("NOROTRIAGE_TESTING", None)  # the product as deployed: no test hooks
-        self.proc = Spawn([self.binary, "serve", "--port", str(port), "--db", self.db],
+        self.proc = Spawn([self.binary, "serve", "--port", str(port), "--db", self.db] + self.extra_args,
                           stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, env=env)
         log.close()
         line = b""

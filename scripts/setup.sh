@@ -23,6 +23,8 @@ PACKAGES=(
   chromium
   # make fuzz / the hardening stage: libFuzzer and the sanitizer runtimes for clang
   clang libclang-rt-14-dev
+  # the fault tests (tests/fault/): tmpfs and loop-device mounts, mkfs.ext4 and e2fsck
+  util-linux e2fsprogs
 )
 
 # A package counts as installed only in state "install ok installed"

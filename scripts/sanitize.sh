@@ -26,14 +26,14 @@ case $kind in
     export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$supp/ubsan.supp"
     export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
     targets=()  # everything
-    ctest_args=(-LE '^load$')
+    ctest_args=(-E '^hardening_load$')
     ;;
   tsan)
     build=${SANITIZE_BUILD_DIR:-build-tsan}
     sanitizers="thread"
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp"
     targets=(--target norotriage_tests norotriage norotriage_store_writer)
-    ctest_args=(-R '^(Batch|Server|StoreCrash|Malformed|Hardening)')
+    ctest_args=(-R '^(Batch|Server|StoreCrash|Malformed|hardening_kill|fault_)')
     ;;
   *)
     echo "usage: $0 asan|tsan" >&2

@@ -1,6 +1,7 @@
 #include "norotriage/batch.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -15,6 +16,8 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "compile/compiled_kb.h"
+#include "eval/compact.h"
 #include "norotriage/engine.h"
 #include "output/result_json.h"
 #include "util/json_writer.h"
@@ -61,26 +64,64 @@ std::optional<std::string> RefOf(std::string_view line) {
   return std::string(ref);
 }
 
-void WriteCompact(const Request& req, const CompactAssessment& c, std::string* out) {
-  JsonWriter w(out);
-  w.BeginObject();
-  if (req.ref) { w.Key("ref"); w.String(*req.ref); }
-  w.Key("disposition"); w.String(LevelId(c.disposition));
-  w.Key("flags");
-  w.BeginArray();
-  for (auto f : c.flags) w.String(f);
-  w.EndArray();
-  w.Key("hydration"); w.String(HydrationStatusId(c.hydration));
-  w.Key("medicines");
-  w.BeginObject();
-  for (const auto& [id, advice] : c.medicines) { w.Key(id); w.String(AdviceId(advice)); }
-  w.EndObject();
-  w.EndObject();
+// The fixed parts of a compact result line, quoted once per run: only the
+// ref is escaped per line. Byte for byte what JsonWriter writes.
+struct CompactText {
+  std::vector<std::string> flag;       // "id", per kb.flags
+  std::vector<std::string> medicine;   // "id":, per kb.medicines
+  std::array<std::string, 4> level;    // "self_care", ... by Level
+  std::array<std::string, 3> hydration;
+  std::array<std::string, 4> advice;   // by Advice
+};
+
+std::string Quoted(std::string_view s) {
+  std::string out;
+  JsonWriter w(&out);
+  w.String(s);
+  return out;
 }
 
-void Process(const KnowledgeBase& kb, bool compact, Chunk* chunk) {
+CompactText MakeCompactText(const internal::CompiledKb& kb) {
+  CompactText t;
+  for (const auto& f : kb.flags) t.flag.push_back(Quoted(f.id));
+  for (const auto& m : kb.medicines) t.medicine.push_back(Quoted(m.id) + ":");
+  for (int i = 0; i < 4; ++i) t.level[i] = Quoted(LevelId(static_cast<Level>(i)));
+  for (int i = 0; i < 3; ++i) t.hydration[i] = Quoted(HydrationStatusId(static_cast<HydrationStatus>(i)));
+  for (int i = 0; i < 4; ++i) t.advice[i] = Quoted(AdviceId(static_cast<Advice>(i)));
+  return t;
+}
+
+// {"ref":…,"disposition":…,"flags":[…],"hydration":…,"medicines":{…}}
+void WriteCompact(const Request& req, const internal::CompactResult& c, const CompactText& t, std::string* out) {
+  out->push_back('{');
+  if (req.ref) {
+    out->append("\"ref\":");
+    JsonWriter w(out);
+    w.String(*req.ref);
+    out->push_back(',');
+  }
+  out->append("\"disposition\":");
+  out->append(t.level[static_cast<int>(c.disposition)]);
+  out->append(",\"flags\":[");
+  for (size_t i = 0; i < c.flags.size(); ++i) {
+    if (i) out->push_back(',');
+    out->append(t.flag[c.flags[i]]);
+  }
+  out->append("],\"hydration\":");
+  out->append(t.hydration[static_cast<int>(c.hydration)]);
+  out->append(",\"medicines\":{");
+  for (size_t i = 0; i < c.medicines.size(); ++i) {
+    if (i) out->push_back(',');
+    out->append(t.medicine[c.medicines[i].first]);
+    out->append(t.advice[static_cast<int>(c.medicines[i].second)]);
+  }
+  out->append("}}");
+}
+
+void Process(const KnowledgeBase& kb, const CompactText* compact, Chunk* chunk) {
   std::string& out = chunk->output;
   out.reserve(chunk->lines.size() * (compact ? 160 : 8192));
+  internal::CompactResult result;  // reused for every line of the chunk
   for (size_t i = 0; i < chunk->lines.size(); ++i) {
     const std::string_view line = chunk->line(i);
     auto req = ParseRequest(kb, line);
@@ -98,7 +139,8 @@ void Process(const KnowledgeBase& kb, bool compact, Chunk* chunk) {
       w.EndObject();
     } else if (compact) {
       ++chunk->results;
-      WriteCompact(req.value(), AssessCompact(kb, req.value().findings), &out);
+      internal::AssessCompactInto(kb.compiled(), req.value().findings, &result);
+      WriteCompact(req.value(), result, *compact, &out);
     } else {
       ++chunk->results;
       internal::AppendJson(Assess(kb, req.value()), &out);
@@ -167,6 +209,7 @@ Status RunBatch(const KnowledgeBase& kb, std::FILE* in, std::FILE* out, const Ba
   bool reading_done = false;
   bool write_error = false;
   *stats = BatchStats{};
+  const CompactText compact_text = MakeCompactText(kb.compiled());
 
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
@@ -180,7 +223,7 @@ Status RunBatch(const KnowledgeBase& kb, std::FILE* in, std::FILE* out, const Ba
           c = todo.front();
           todo.pop_front();
         }
-        Process(kb, options.compact, c);
+        Process(kb, options.compact ? &compact_text : nullptr, c);
         {
           std::lock_guard lock(mu);
           c->done = true;

@@ -5,6 +5,7 @@
 
 #include "compile/compiled_kb.h"
 #include "eval/care_plan.h"
+#include "eval/compact.h"
 #include "eval/evaluator.h"
 #include "eval/fast_eval.h"
 #include "eval/request_state.h"
@@ -163,24 +164,36 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
   return a;
 }
 
-CompactAssessment AssessCompact(const KnowledgeBase& kbase, const Findings& findings) {
-  const CompiledKb& kb = kbase.compiled();
+void internal::AssessCompactInto(const CompiledKb& kb, const Findings& findings, CompactResult* out) {
   RequestState st;
   internal::PrepareState(kb, findings, &st);
   const internal::FastProgram& fast = internal::FastOf(kb);
-  CompactAssessment c;
-  c.hydration = st.hydration;
-  c.hydration_assessed = st.assessed;
-  for (const auto& f : kb.flags) {
-    if (!fast.IsTrue(f.when, st.values.data())) continue;
-    c.flags.push_back(f.id);
-    c.disposition = std::max(c.disposition, f.level);
-  }
-  for (const auto& m : kb.medicines) {
+  out->disposition = Level::kSelfCare;
+  out->hydration = st.hydration;
+  out->hydration_assessed = st.assessed;
+  out->flags.resize(kb.flags.size());
+  out->flags.resize(fast.TrueFlags(st.values.data(), out->flags.data()));
+  for (uint32_t i : out->flags) out->disposition = std::max(out->disposition, kb.flags[i].level);
+  out->medicines.clear();
+  for (size_t i = 0; i < kb.medicines.size(); ++i) {
     bool listed = true;
-    Advice adv = internal::MedicineAdviceOf(kb, m, st, &listed);
-    if (listed) c.medicines.emplace_back(m.id, adv);
+    Advice adv = internal::MedicineAdviceOf(kb, kb.medicines[i], st, &listed);
+    if (listed) out->medicines.emplace_back(static_cast<uint32_t>(i), adv);
   }
+}
+
+CompactAssessment AssessCompact(const KnowledgeBase& kbase, const Findings& findings) {
+  const CompiledKb& kb = kbase.compiled();
+  thread_local internal::CompactResult r;  // reused: no allocation for the indexes
+  internal::AssessCompactInto(kb, findings, &r);
+  CompactAssessment c;
+  c.disposition = r.disposition;
+  c.hydration = r.hydration;
+  c.hydration_assessed = r.hydration_assessed;
+  c.flags.reserve(r.flags.size());
+  for (uint32_t i : r.flags) c.flags.push_back(kb.flags[i].id);
+  c.medicines.reserve(r.medicines.size());
+  for (const auto& [i, advice] : r.medicines) c.medicines.emplace_back(kb.medicines[i].id, advice);
   return c;
 }
 

@@ -57,6 +57,20 @@ FastProgram::FastProgram(const CompiledKb& kb)
     for (const auto& t : p.types) Add(t.when);
   }
   for (const auto& r : kb.review) Add(r.present);
+  for (const auto& f : kb.flags) {
+    FlagEntry e;
+    e.cond = f.when;
+    if (const Root* r = RootOf(f.when)) {
+      e.node = r->node;
+      if (r->if_true.node >= 0) {
+        e.has_guard = true;
+        e.guard = nodes_[r->if_true.node];
+        e.want = r->if_true.want;
+        e.exact = r->if_true.exact;
+      }
+    }
+    flags_.push_back(e);
+  }
 }
 
 void FastProgram::Add(Cond cond) {
@@ -267,7 +281,27 @@ bool FastProgram::Is(const FastNode* p, const double* v, Tri want) const {
 Tri FastProgram::Eval(Cond cond, const double* values) const {
   const Root* r = RootOf(cond);
   if (!r) return ::norotriage::internal::Eval(*prog_, cond, values);
-  return Value(&nodes_[r->node], values);
+  const FastNode* root = &nodes_[r->node];
+  return IsOperator(root->op) ? Value(root, values) : Leaf(*root, values);
+}
+
+size_t FastProgram::TrueFlags(const double* v, uint32_t* out) const {
+  size_t count = 0;
+  for (size_t i = 0; i < flags_.size(); ++i) {
+    const FlagEntry& e = flags_[i];
+    bool fired;
+    if (e.has_guard && Leaf(e.guard, v) != e.want) {
+      fired = false;
+    } else if (e.has_guard && e.exact) {
+      fired = true;
+    } else if (e.node >= 0) {
+      fired = Is(&nodes_[e.node], v, kTrue);
+    } else {
+      fired = ::norotriage::internal::Eval(*prog_, e.cond, v) == kTrue;
+    }
+    if (fired) out[count++] = static_cast<uint32_t>(i);
+  }
+  return count;
 }
 
 inline bool FastProgram::IsGuarded(const Root& r, const Guard& g, const double* v, Tri want) const {

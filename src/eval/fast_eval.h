@@ -62,6 +62,11 @@ class FastProgram {
   bool IsTrue(Cond cond, const double* values) const;
   bool IsFalse(Cond cond, const double* values) const;
 
+  // Writes the indexes of the flags of kb.flags whose condition is true, in
+  // order, to `out` and returns how many. The same as IsTrue for each flag,
+  // in one pass. REQUIRES: `out` has room for kb.flags.size() indexes.
+  size_t TrueFlags(const double* values, uint32_t* out) const;
+
   // True when `cond` reads a slot other than a finding (a derived value).
   // Conservative: true for a condition the fast form does not know.
   bool ReadsDerived(Cond cond) const;
@@ -102,12 +107,24 @@ class FastProgram {
   Tri Leaf(const FastNode& nd, const double* v) const;
   Tri SumLeaf(const FastNode& nd, const double* v) const;
 
+  // A flag for TrueFlags: its guard leaf copied in, so that the common case
+  // (guard not met) reads one array in order.
+  struct FlagEntry {
+    FastNode guard;       // valid when has_guard
+    Tri want = kTrue;
+    bool has_guard = false;
+    bool exact = false;
+    int32_t node = -1;    // root in nodes_; -1: not translated (use Eval)
+    Cond cond;
+  };
+
   const Program* prog_;
   size_t findings_;
   int hydration_slot_;
   std::vector<Root> roots_;  // indexed by Cond::begin
   std::vector<FastNode> nodes_;
   std::vector<uint16_t> sum_slots_;
+  std::vector<FlagEntry> flags_;  // parallel to kb.flags
 };
 
 // The fast form of `kb`, built on the first call and kept in kb.fast_cache.

@@ -1,14 +1,14 @@
 #include "eval/request_state.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "eval/fast_eval.h"
 
 namespace norotriage::internal {
 
 void PrepareState(const CompiledKb& kb, const Findings& findings, RequestState* st) {
-  const size_t n = kb.findings.size();
-  for (size_t i = 0; i < n; ++i) st->values[i] = findings.get(i);
+  std::memcpy(st->values.data(), findings.data(), kb.findings.size() * sizeof(double));
   double w = st->values[kb.weight_slot], pre = st->values[kb.pre_weight_slot];
   st->values[kb.weight_loss_slot] =
       (!std::isnan(w) && !std::isnan(pre) && pre > 0) ? 100.0 * (pre - w) / pre : Findings::kUnknown;

@@ -2,7 +2,10 @@
 #include "norotriage/episode.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <functional>
+#include <mutex>
 #include <random>
 
 #include <fmt/format.h>
@@ -22,6 +25,19 @@ using internal::ParseDate;
 std::string SystemClock::Today() const { return internal::NowUtc().substr(0, 10); }
 
 namespace {
+
+// A check-in is read, evaluate, write: its date check, day counts and history
+// findings depend on the episode's earlier check-ins. Two at once for one
+// episode (a double submit, two devices) would both be judged against the
+// same earlier ones, and could be stored with their dates out of order. So a
+// check-in holds its episode's lock (one of these, by a hash of the id) from
+// the read to the write. This covers one process; another process writing to
+// the same episode at the same moment (a second server on one PostgreSQL
+// database) is not.
+std::mutex& CheckinLock(const std::string& episode_id) {
+  static std::array<std::mutex, 256> locks;
+  return locks[std::hash<std::string>{}(episode_id) % locks.size()];
+}
 
 std::string NewEpisodeId() {
   std::random_device rd;
@@ -232,6 +248,7 @@ Result<CheckinResult> Episodes::Evaluate(const EpisodeRecord& e, const std::vect
 }
 
 Result<CheckinResult> Episodes::Checkin(const std::string& id, std::string_view date_text, const Request& findings) {
+  std::lock_guard<std::mutex> lock(CheckinLock(id));
   auto e = store_->GetEpisode(id);
   if (!e.ok()) return e.status();
   std::string date_str = date_text.empty() ? clock_->Today() : std::string(date_text);

@@ -1,6 +1,6 @@
 // Replays the fuzz seed corpus and every saved fuzz finding through the same
-// functions the libFuzzer targets call (fuzz/targets.h), in the normal build:
-// a crash found once stays fixed.
+// functions the libFuzzer targets call (fuzz/targets.h, fuzz/http_target.h),
+// in the normal build: a crash found once stays fixed.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../fuzz/http_target.h"
 #include "../fuzz/targets.h"
 #include "kb_test_util.h"
 
@@ -43,6 +44,7 @@ TEST(FuzzRegressionTest, EveryTargetSurvivesItsCorpus) {
       {"condition", fuzz::Condition},
       {"kb_image", fuzz::KnowledgeBaseImage},
       {"kb_file", [&](std::string_view d) { fuzz::KnowledgeBaseFile(d, kb_files); }},
+      {"http", fuzz::Http},
   };
   for (const auto& t : targets) {
     auto inputs = Inputs(t.name);

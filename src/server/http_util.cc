@@ -1,9 +1,11 @@
 #include "server/http_util.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
@@ -142,7 +144,14 @@ RequestLogState& CurrentRequestForLogging() {
   return state;
 }
 
+namespace {
+std::atomic<bool> log_lines_enabled{true};
+}  // namespace
+
+void SetLogLinesEnabledForTesting(bool on) { log_lines_enabled.store(on); }
+
 void LogLine(std::string_view text) {
+  if (!log_lines_enabled.load(std::memory_order_relaxed)) return;
   using std::chrono::system_clock;
   const auto now = system_clock::now();
   const std::time_t secs = system_clock::to_time_t(now);
@@ -219,6 +228,23 @@ bool HttpServer::SetListenBacklog(int backlog) {
   if (sock == INVALID_SOCKET) return false;
   // Calling listen(2) again on a listening socket only changes its backlog.
   return ::listen(sock, backlog) == 0;
+}
+
+void HttpServer::ServeStreamForTesting(httplib::Stream& strm) {
+  // httplib writes a content provider's body only while svr_sock_ is valid
+  // (it takes an invalid one for "shutting down"): a placeholder descriptor,
+  // never used as a socket, stands in for the listening socket meanwhile.
+  const int placeholder = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  svr_sock_ = placeholder;
+  // As httplib's loop for a socket (process_server_socket_core), with
+  // "bytes remain" in place of "readable before the keep-alive timeout".
+  for (size_t left = keep_alive_max_count_; left > 0 && strm.is_readable(); --left) {
+    bool connection_closed = false;
+    if (!process_request(strm, /*close_connection=*/left == 1, connection_closed, nullptr)) break;
+    if (connection_closed) break;
+  }
+  svr_sock_ = INVALID_SOCKET;
+  if (placeholder >= 0) ::close(placeholder);
 }
 
 void AddRoute(httplib::Server& http, std::string_view method, std::string_view pattern,

@@ -72,6 +72,10 @@ RequestLogState& CurrentRequestForLogging();
 // `text` holds no health data (no bodies, findings or tokens).
 void LogLine(std::string_view text);
 
+// Turns LogLine's output off (or on again) in the whole process; on by
+// default. For the HTTP fuzzer, whose every request would write a line.
+void SetLogLinesEnabledForTesting(bool on);
+
 // The routes registered with AddRoute: the server answers 405 (with Allow)
 // for a known path with another method, and logs a route's pattern rather
 // than its path (which may carry ids).
@@ -102,8 +106,8 @@ class RouteTable {
 std::string PatternToRegex(std::string_view pattern);
 
 // The server of `norotriage serve`: httplib::Server plus its route table,
-// the test hooks, and access to the listening socket (httplib 0.11 listens
-// with a backlog of 5). Not copyable or movable (httplib::Server is not).
+// the test hooks, access to the listening socket (httplib 0.11 listens
+// with a backlog of 5), and its request loop over any Stream. Not copyable or movable (httplib::Server is not).
 class HttpServer : public httplib::Server {
  public:
   RouteTable& routes() { return routes_; }
@@ -117,6 +121,13 @@ class HttpServer : public httplib::Server {
   // in AddRoute handlers (serve turns this on only when NOROTRIAGE_TESTING=1).
   void set_test_hooks_for_testing(bool on) { test_hooks_ = on; }
   bool test_hooks_for_testing() const { return test_hooks_; }
+
+  // httplib's request loop over `strm` instead of an accepted socket: reads
+  // and answers requests on it while strm.is_readable() (which must mean
+  // "unread bytes remain") and the connection stays open, up to the
+  // keep-alive count. Runs the handlers on the calling thread.
+  // REQUIRES: not while the server listens.
+  void ServeStreamForTesting(httplib::Stream& strm);
 
  private:
   RouteTable routes_;

@@ -397,8 +397,8 @@ size_t VmRssKiB(pid_t pid) {
 
 // The check-in body is {"date", "findings"}: cases with a top-level "ref" or
 // a key that is not an identifier get other (still right) errors there, and
-// an empty body is a check-in without findings. The rest must get the same
-// path as /v1/assess.
+// an empty body is a check-in without findings. The rest must name the
+// expected path there too (the findings are re-parsed from their own text).
 bool SuitsCheckin(const MalformedCase& c) {
   if (c.needs_age || c.bytes.find("\"ref\"") != std::string::npos) return false;
   if (c.bytes.find_first_not_of(" \t\r\n") == std::string::npos) return false;

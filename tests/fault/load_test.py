@@ -377,6 +377,9 @@ def main():
     if code != 0:
         Fail("SIGTERM: exit status %s (want 0)\n%s" % (code, server.LogTail()))
     Log("after the load: the server answered, and SIGTERM stopped it with exit status 0")
+    for suffix in ("", "-wal", "-shm"):  # hundreds of MiB; kept only when the test fails
+        if os.path.exists(server.db + suffix):
+            os.remove(server.db + suffix)
     Log("PASS")
 
 

@@ -35,10 +35,17 @@ FastOp LeafOp(const Instr& in) {
 
 inline Tri FromBool(bool b) { return b ? kTrue : kFalse; }
 
+std::vector<std::string> IdsOf(const std::vector<FindingSpec>& findings) {
+  std::vector<std::string> ids;
+  for (const auto& f : findings) ids.push_back(f.id);
+  return ids;
+}
+
 }  // namespace
 
 FastProgram::FastProgram(const CompiledKb& kb)
-    : prog_(&kb.program), findings_(kb.findings.size()), hydration_slot_(kb.hydration_slot), roots_(kb.program.code.size() + 1) {
+    : prog_(&kb.program), findings_(kb.findings.size()), hydration_slot_(kb.hydration_slot), roots_(kb.program.code.size() + 1),
+      finding_table_(IdsOf(kb.findings)) {
   Add(kb.hydration.severe);
   Add(kb.hydration.some);
   for (const auto& [id, c] : kb.definitions) Add(c);

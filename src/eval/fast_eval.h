@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "compile/compiled_kb.h"
+#include "compile/finding_table.h"
 #include "compile/program.h"
 
 namespace norotriage::internal {
@@ -66,6 +67,9 @@ class FastProgram {
   // order, to `out` and returns how many. The same as IsTrue for each flag,
   // in one pass. REQUIRES: `out` has room for kb.flags.size() indexes.
   size_t TrueFlags(const double* values, uint32_t* out) const;
+
+  // Finding id -> index, for the request parser.
+  const FindingTable& finding_table() const { return finding_table_; }
 
   // True when `cond` reads a slot other than a finding (a derived value).
   // Conservative: true for a condition the fast form does not know.
@@ -125,6 +129,7 @@ class FastProgram {
   std::vector<FastNode> nodes_;
   std::vector<uint16_t> sum_slots_;
   std::vector<FlagEntry> flags_;  // parallel to kb.flags
+  FindingTable finding_table_;
 };
 
 // The fast form of `kb`, built on the first call and kept in kb.fast_cache.

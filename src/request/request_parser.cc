@@ -147,6 +147,8 @@ std::optional<InputError> ParseValue(const FindingSpec& f, od::value val, std::s
 
 std::optional<InputError> ParseFindings(const KnowledgeBase& kb, od::value val, Findings* findings,
                                         std::vector<bool>* declined) {
+  // The same answers as kb.FindingIndex, faster: every key of every request.
+  const internal::FindingTable& table = internal::FastOf(kb.compiled()).finding_table();
   od::json_type type;
   if (auto e = val.type().get(type)) return Malformed(e, "$.findings");
   if (type != od::json_type::object) {
@@ -158,7 +160,7 @@ std::optional<InputError> ParseFindings(const KnowledgeBase& kb, od::value val, 
   for (auto field : obj) {
     std::string_view key;
     if (auto e = field.unescaped_key().get(key)) return Malformed(e, "$.findings");
-    int idx = kb.FindingIndex(key);
+    int idx = table.Find(key);
     if (idx < 0) {
       std::string hint = kb.SuggestFinding(key);
       return Err(FindingPath(key), hint.empty() ? fmt::format("unknown finding '{}'", Shown(key))

@@ -12,9 +12,9 @@
 # export`). A check-in is acknowledged when its POST got a 201 with a seq.
 #
 # Passes when, at the end: every acknowledged check-in is in its episode
-# (GET with the episode's token) exactly once, at the seq it was given, with
-# the content sent (the export shows the whole stored request); nothing is
-# stored that was never sent; no seq was acknowledged twice; no request got a
+# (GET with the episode's token) at the seq it was given, with the content
+# sent, and in the file (the export shows the whole stored request) exactly
+# once with all its findings; nothing is stored that was never sent; no seq was acknowledged twice; no request got a
 # non-2xx answer; PRAGMA integrity_check says ok; and the last server stops
 # on SIGTERM with exit status 0. Check-ins that got no answer may or may not
 # be stored. Prints cycles, acknowledged, found, lost, unanswered.
@@ -43,11 +43,18 @@ RESTART_TIMEOUT_S = 20.0  # a generous bound for binding the same port again
 
 
 def Content(u):
-    """The findings that carry u, and the key GET shows: (back, leg) in tenths."""
-    back, leg = u % 101, u // 101 % 101
+    """The findings that carry u; the part GET shows, (back, leg) in tenths
+    (unique for u < 10,201); and the whole key (unique for u < 1,030,301)."""
+    back, leg, vomits = u % 101, u // 101 % 101, u // 10201 % 101
     findings = {"back_pain": True, "back_pain_score": back / 10, "leg_aches": True, "leg_aches_score": leg / 10,
-                "vomits_24h": u // 10201 % 101, "stools_24h": u % 97}
-    return findings, (back, leg)
+                "vomits_24h": vomits, "stools_24h": u % 97}
+    return findings, (back, leg), (back, leg, vomits)
+
+
+def StoredKey(findings):
+    """The whole key of a stored check-in's findings (as Content's)."""
+    return (round(findings.get("back_pain_score", -1) * 10), round(findings.get("leg_aches_score", -1) * 10),
+            findings.get("vomits_24h"))
 
 
 class Attempts:
@@ -79,7 +86,7 @@ def Client(k, port, episodes, attempts, stop, seed):
         n += 1
         e = rng.randrange(len(episodes))
         eid, token = episodes[e]
-        findings, _ = Content(u)
+        findings = Content(u)[0]
         body = json.dumps({"findings": findings})
         if conn is None:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -188,6 +195,8 @@ def main():
 
     # Check every episode.
     acked, unanswered, bad = attempts.acked, attempts.unanswered, attempts.bad
+    if any(u >= 101 ** 3 for _, _, u in acked) or any(u >= 101 ** 3 for _, u in unanswered):
+        Fail("more than 1,030,301 check-ins: their keys are no longer unique")
     problems = []
     for e, u, status, text in bad[:5]:
         problems.append("check-in u=%d to episode %d got %d %s" % (u, e, status, text))
@@ -196,13 +205,15 @@ def main():
         if (e, seq) in seen:
             problems.append("episode %d seq %d acknowledged twice (u=%d and u=%d)" % (e, seq, seen[(e, seq)], u))
         seen[(e, seq)] = u
-    sent_keys = {}
+    sent_keys = {}  # episode: the whole keys sent to it
     for e, seq, u in acked:
-        sent_keys.setdefault(e, set()).add(Content(u)[1])
+        sent_keys.setdefault(e, set()).add(Content(u)[2])
     for e, u in unanswered:
-        sent_keys.setdefault(e, set()).add(Content(u)[1])
+        sent_keys.setdefault(e, set()).add(Content(u)[2])
 
-    found = lost = stored_unanswered = 0
+    # Through the API: each acknowledged check-in at its seq, with what was sent.
+    in_view = set()  # (episode, seq) found in the view with the content sent
+    lost = 0
     views = {}
     for e, (eid, token) in enumerate(episodes):
         status, text = Request(port, "GET", "/v1/episodes/" + eid, token=token, timeout=120)
@@ -210,30 +221,22 @@ def main():
             Fail("GET /v1/episodes/%s: %d %s" % (eid, status, text[:300]))
         views[e] = json.loads(text)["checkins"]
     for e, checkins in views.items():
-        by_seq, key_count = {}, {}
+        by_seq = {}
         for c in checkins:
             if c["seq"] in by_seq:
-                problems.append("episode %d: seq %d stored twice" % (e, c["seq"]))
+                problems.append("episode %d: seq %d shown twice" % (e, c["seq"]))
             by_seq[c["seq"]] = c
-            key = (round(c.get("back_pain_score", -1) * 10), round(c.get("leg_aches_score", -1) * 10))
-            key_count[key] = key_count.get(key, 0) + 1
-            if key not in sent_keys.get(e, set()):
-                problems.append("episode %d: seq %d holds %s, which was never sent to it" % (e, c["seq"], key))
         for _, seq, u in [a for a in acked if a[0] == e]:
-            key = Content(u)[1]
             c = by_seq.get(seq)
-            if c is None or key_count.get(key, 0) == 0:
+            if c is None:
                 lost += 1
                 problems.append("episode %d: acknowledged check-in seq %d (u=%d) is missing" % (e, seq, u))
-            elif (round(c.get("back_pain_score", -1) * 10), round(c.get("leg_aches_score", -1) * 10)) != key:
+            elif StoredKey(c)[:2] != Content(u)[1]:
                 lost += 1
-                problems.append("episode %d: seq %d holds %s, not the acknowledged u=%d %s" %
-                                (e, seq, (c.get("back_pain_score"), c.get("leg_aches_score")), u, key))
-            elif key_count[key] != 1:
-                problems.append("episode %d: u=%d stored %d times" % (e, u, key_count[key]))
+                problems.append("episode %d: seq %d shows %s, not the acknowledged u=%d %s" %
+                                (e, seq, (c.get("back_pain_score"), c.get("leg_aches_score")), u, Content(u)[1]))
             else:
-                found += 1
-        stored_unanswered += sum(1 for e2, u in unanswered if e2 == e and key_count.get(Content(u)[1], 0) > 0)
+                in_view.add((e, seq))
 
     status, text = Request(port, "GET", "/healthz")
     if status != 200:
@@ -250,18 +253,31 @@ def main():
     if integrity != ["ok"]:
         problems.append("PRAGMA integrity_check: %s" % integrity[:10])
 
-    # The whole stored request of every acknowledged check-in, from the file.
-    full_ok = 0
+    # From the file (`episode export`): the whole stored request of every
+    # acknowledged check-in, each stored exactly once, and nothing stored that
+    # was never sent.
+    found = full_ok = stored_unanswered = 0
     for e, (eid, _) in enumerate(episodes):
         stored = {c["seq"]: c["request"]["findings"] for c in Export(args.binary, db, eid)["checkins"]}
+        key_count = {}
+        for seq, findings in stored.items():
+            key = StoredKey(findings)
+            key_count[key] = key_count.get(key, 0) + 1
+            if key not in sent_keys.get(e, set()):
+                problems.append("episode %d: seq %d holds %s, which was never sent to it" % (e, seq, key))
         for _, seq, u in [a for a in acked if a[0] == e]:
-            want, _ = Content(u)
+            want, _, key = Content(u)
             got = stored.get(seq, {})
             diff = {k: (v, got.get(k)) for k, v in want.items() if got.get(k) != v}
             if diff:
                 problems.append("episode %d seq %d (u=%d): stored findings differ: %s" % (e, seq, u, diff))
             else:
                 full_ok += 1
+            if key_count.get(key, 0) > 1:
+                problems.append("episode %d: u=%d stored %d times" % (e, u, key_count[key]))
+            elif not diff and (e, seq) in in_view:
+                found += 1
+        stored_unanswered += sum(1 for e2, u in unanswered if e2 == e and key_count.get(Content(u)[2], 0) > 0)
 
     stored_total = sum(len(v) for v in views.values())
     Log("cycles %d; check-ins acknowledged %d, found %d, lost %d; unanswered %d (%d of them stored); "

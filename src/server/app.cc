@@ -146,6 +146,10 @@ void CloseAfterReply(Request& req, Response& res, bool stopping) {
   req.headers.erase("Connection");
   req.set_header("Connection", "close");
   if (stopping) return;
+  // httplib writes no body, so calls no provider, for HEAD: the reply to a
+  // refused HEAD carries its body (the method of a request refused this
+  // early is not to be trusted anyway; the log shows it as "-").
+  if (req.method == "HEAD") req.method.clear();
   auto body = std::make_shared<const std::string>(std::move(res.body));
   res.body.clear();
   std::string type = res.get_header_value("Content-Type");

@@ -64,19 +64,11 @@ FastProgram::FastProgram(const CompiledKb& kb)
     for (const auto& t : p.types) Add(t.when);
   }
   for (const auto& r : kb.review) Add(r.present);
-  for (const auto& f : kb.flags) {
-    FlagEntry e;
-    e.cond = f.when;
-    if (const Root* r = RootOf(f.when)) {
-      e.node = r->node;
-      if (r->if_true.node >= 0) {
-        e.has_guard = true;
-        e.guard = nodes_[r->if_true.node];
-        e.want = r->if_true.want;
-        e.exact = r->if_true.exact;
-      }
-    }
-    flags_.push_back(e);
+  for (const auto& f : kb.flags) flags_.push_back(EntryOf(f.when));
+  consistency_on_findings_ = true;
+  for (const auto& c : kb.consistency) {
+    consistency_.push_back(EntryOf(c.error_if));
+    consistency_on_findings_ = consistency_on_findings_ && !ReadsDerived(c.error_if);
   }
 }
 
@@ -206,16 +198,19 @@ Tri FastProgram::SumLeaf(const FastNode& nd, const double* v) const {
   return kUnknown;
 }
 
-// Operators call themselves for operator operands only: most operands are
+// Operators call Value for operator operands only: most operands are
 // leaves, and a call costs more than a leaf.
+[[gnu::always_inline]] inline Tri FastProgram::Operand(const FastNode* c, const double* v) const {
+  return IsOperator(c->op) ? Value(c, v) : Leaf(*c, v);
+}
+
 Tri FastProgram::Value(const FastNode* p, const double* v) const {
-  auto value = [&](const FastNode* c) { return IsOperator(c->op) ? Value(c, v) : Leaf(*c, v); };
   const FastNode* c = p + 1;
   switch (p->op) {
     case FastOp::kAnd: {
       Tri r = kTrue;
       for (int i = 0; i < p->n; ++i, c += c->size) {
-        const Tri x = value(c);
+        const Tri x = Operand(c, v);
         if (x == kFalse) return kFalse;
         r = std::min(r, x);
       }
@@ -224,19 +219,19 @@ Tri FastProgram::Value(const FastNode* p, const double* v) const {
     case FastOp::kOr: {
       Tri r = kFalse;
       for (int i = 0; i < p->n; ++i, c += c->size) {
-        const Tri x = value(c);
+        const Tri x = Operand(c, v);
         if (x == kTrue) return kTrue;
         r = std::max(r, x);
       }
       return r;
     }
     case FastOp::kNot:
-      return static_cast<Tri>(2 - value(c));
+      return static_cast<Tri>(2 - Operand(c, v));
     case FastOp::kAtLeast: {  // decided once k are true, or once k can no longer be
       const int n = p->n, k = p->k;
       int t = 0, u = 0;
       for (int i = 0; i < n; ++i, c += c->size) {
-        const Tri x = value(c);
+        const Tri x = Operand(c, v);
         t += x == kTrue;
         u += x == kUnknown;
         if (t >= k) return kTrue;
@@ -292,23 +287,43 @@ Tri FastProgram::Eval(Cond cond, const double* values) const {
   return IsOperator(root->op) ? Value(root, values) : Leaf(*root, values);
 }
 
+FastProgram::Entry FastProgram::EntryOf(Cond cond) const {
+  Entry e;
+  e.cond = cond;
+  if (const Root* r = RootOf(cond)) {
+    e.node = r->node;
+    if (r->if_true.node >= 0) {
+      e.has_guard = true;
+      e.guard = nodes_[r->if_true.node];
+      e.want = r->if_true.want;
+      e.exact = r->if_true.exact;
+    }
+  }
+  return e;
+}
+
+[[gnu::always_inline]] inline bool FastProgram::EntryIsTrue(const Entry& e, const double* v) const {
+  if (e.has_guard) {
+    if (Leaf(e.guard, v) != e.want) return false;
+    if (e.exact) return true;
+  }
+  if (e.node >= 0) return Is(&nodes_[e.node], v, kTrue);
+  return ::norotriage::internal::Eval(*prog_, e.cond, v) == kTrue;
+}
+
 size_t FastProgram::TrueFlags(const double* v, uint32_t* out) const {
   size_t count = 0;
   for (size_t i = 0; i < flags_.size(); ++i) {
-    const FlagEntry& e = flags_[i];
-    bool fired;
-    if (e.has_guard && Leaf(e.guard, v) != e.want) {
-      fired = false;
-    } else if (e.has_guard && e.exact) {
-      fired = true;
-    } else if (e.node >= 0) {
-      fired = Is(&nodes_[e.node], v, kTrue);
-    } else {
-      fired = ::norotriage::internal::Eval(*prog_, e.cond, v) == kTrue;
-    }
-    if (fired) out[count++] = static_cast<uint32_t>(i);
+    if (EntryIsTrue(flags_[i], v)) out[count++] = static_cast<uint32_t>(i);
   }
   return count;
+}
+
+int FastProgram::FirstTrueConsistencyRule(const double* v) const {
+  for (size_t i = 0; i < consistency_.size(); ++i) {
+    if (EntryIsTrue(consistency_[i], v)) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 inline bool FastProgram::IsGuarded(const Root& r, const Guard& g, const double* v, Tri want) const {

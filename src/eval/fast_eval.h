@@ -68,6 +68,13 @@ class FastProgram {
   // in one pass. REQUIRES: `out` has room for kb.flags.size() indexes.
   size_t TrueFlags(const double* values, uint32_t* out) const;
 
+  // The index of the first rule of kb.consistency whose condition is true,
+  // or -1: the same as IsTrue for each rule, in order. `values` as for Eval;
+  // when consistency_on_findings(), the findings alone will do.
+  int FirstTrueConsistencyRule(const double* values) const;
+  // True when no consistency rule reads a derived value.
+  bool consistency_on_findings() const { return consistency_on_findings_; }
+
   // Finding id -> index, for the request parser.
   const FindingTable& finding_table() const { return finding_table_; }
 
@@ -106,14 +113,15 @@ class FastProgram {
   void Add(Cond cond);
   Guard GuardOf(int32_t node, Tri want) const;
   Tri Value(const FastNode* p, const double* v) const;
+  Tri Operand(const FastNode* c, const double* v) const;
   bool Is(const FastNode* p, const double* v, Tri want) const;
   bool IsGuarded(const Root& r, const Guard& g, const double* v, Tri want) const;
   Tri Leaf(const FastNode& nd, const double* v) const;
   Tri SumLeaf(const FastNode& nd, const double* v) const;
 
-  // A flag for TrueFlags: its guard leaf copied in, so that the common case
-  // (guard not met) reads one array in order.
-  struct FlagEntry {
+  // A condition of a list (flags, consistency rules) with its guard leaf
+  // copied in, so that the common case (guard not met) reads one array in order.
+  struct Entry {
     FastNode guard;       // valid when has_guard
     Tri want = kTrue;
     bool has_guard = false;
@@ -128,7 +136,12 @@ class FastProgram {
   std::vector<Root> roots_;  // indexed by Cond::begin
   std::vector<FastNode> nodes_;
   std::vector<uint16_t> sum_slots_;
-  std::vector<FlagEntry> flags_;  // parallel to kb.flags
+  Entry EntryOf(Cond cond) const;
+  bool EntryIsTrue(const Entry& e, const double* v) const;
+
+  std::vector<Entry> flags_;        // parallel to kb.flags
+  std::vector<Entry> consistency_;  // parallel to kb.consistency
+  bool consistency_on_findings_ = false;
   FindingTable finding_table_;
 };
 

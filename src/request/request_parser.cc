@@ -251,17 +251,15 @@ Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_vi
   // The consistency rules read findings only (as a rule): then the findings
   // are their values, and the derived values need not be worked out.
   const internal::FastProgram& fast = internal::FastOf(ckb);
-  internal::RequestState st;
-  bool prepared = false;
-  for (const auto& c : ckb.consistency) {
-    const double* values = req.findings.data();
-    if (fast.ReadsDerived(c.error_if)) {
-      if (!prepared) internal::PrepareState(ckb, req.findings, &st);
-      prepared = true;
-      values = st.values.data();
-    }
-    if (fast.IsTrue(c.error_if, values)) return Err(FindingPath(c.path), c.message);
+  int broken;
+  if (fast.consistency_on_findings()) {
+    broken = fast.FirstTrueConsistencyRule(req.findings.data());
+  } else {
+    internal::RequestState st;
+    internal::PrepareState(ckb, req.findings, &st);
+    broken = fast.FirstTrueConsistencyRule(st.values.data());
   }
+  if (broken >= 0) return Err(FindingPath(ckb.consistency[broken].path), ckb.consistency[broken].message);
   return req;
 }
 

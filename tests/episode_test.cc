@@ -116,6 +116,23 @@ TEST_F(EpisodeTest, BetterThenWorseEscalates) {
   EXPECT_EQ(r.assessment.disposition, Level::kRoutine);
 }
 
+// An episode holds at most kMaxCheckinsPerEpisode check-ins: the next one is
+// refused (FailedPrecondition, nothing written), so a check-in's work, which
+// reads the whole history, stays bounded.
+TEST_F(EpisodeTest, CheckinsBeyondTheLimitAreRefused) {
+  std::string id = NewEpisode();
+  for (size_t i = 0; i < kMaxCheckinsPerEpisode; ++i) {
+    ASSERT_TRUE(episodes_->Checkin(id, "2026-11-20", Parse(R"("back_pain": true)")).ok()) << i;
+  }
+  auto refused = episodes_->Checkin(id, "2026-11-20", Parse(R"("back_pain": true)"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Status::Code::kFailedPrecondition);
+  EXPECT_THAT(refused.status().message(), HasSubstr("start a new episode"));
+  auto view = episodes_->Show(id);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->checkins.size(), kMaxCheckinsPerEpisode);
+}
+
 // Day counts come from the dates: the person does not have to count.
 TEST_F(EpisodeTest, DayCountsFromDates) {
   std::string id = NewEpisode();

@@ -11,7 +11,8 @@
 //
 // Errors: InvalidArgument with a message that starts with the JSON path or
 // argument it is about ("date: …", "$.findings.age_years: …"); NotFound for
-// an unknown episode; the Store's errors otherwise. Nothing is written on error.
+// an unknown episode; FailedPrecondition for a check-in beyond the limit; the
+// Store's errors otherwise. Nothing is written on error.
 // Thread safety: as the Store it borrows; the knowledge base is shared read-only.
 #ifndef NOROTRIAGE_EPISODE_H_
 #define NOROTRIAGE_EPISODE_H_
@@ -67,6 +68,11 @@ struct EpisodeView {
   std::vector<std::string> history;
 };
 
+// The most check-ins one episode holds. Norovirus lasts days, and the advice
+// asks for a check-in a day at most; the limit keeps the work of a check-in
+// (which reads the whole history) bounded, whoever makes the episode.
+inline constexpr size_t kMaxCheckinsPerEpisode = 100;
+
 class Episodes {
  public:
   // Borrows `store` and `clock` for its lifetime; shares `kb`.
@@ -77,6 +83,7 @@ class Episodes {
   Result<EpisodeRecord> Create(std::string_view onset_date, const Request& stable,
                                const std::string& token_hash = "");
   // `date` "" means today. It may not be before the onset or the last check-in.
+  // FailedPrecondition when the episode has kMaxCheckinsPerEpisode already.
   Result<CheckinResult> Checkin(const std::string& id, std::string_view date, const Request& findings);
   Result<EpisodeView> Show(const std::string& id);
   // {"episode": {…}, "checkins": [{…, "request": {…}, "result": {…}}]}

@@ -20,7 +20,10 @@ class [[nodiscard]] Status {
  public:
   // DO NOT RENUMBER: codes are mapped to exit statuses and HTTP codes.
   enum class Code { kOk = 0, kInvalidArgument = 1, kNotFound = 2, kCorruption = 3,
-                    kUnavailable = 4, kResourceExhausted = 5, kInternal = 6 };
+                    kUnavailable = 4, kResourceExhausted = 5, kInternal = 6,
+                    // A valid request that the state of what it is about does not allow
+                    // (e.g. a check-in beyond an episode's limit).
+                    kFailedPrecondition = 7 };
 
   Status() = default;  // OK
   static Status Ok() { return Status(); }
@@ -30,6 +33,7 @@ class [[nodiscard]] Status {
   static Status Unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg)); }
   static Status ResourceExhausted(std::string msg) { return Status(Code::kResourceExhausted, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
+  static Status FailedPrecondition(std::string msg) { return Status(Code::kFailedPrecondition, std::move(msg)); }
 
   bool ok() const { return state_ == nullptr; }
   Code code() const { return state_ ? state_->code : Code::kOk; }

@@ -33,7 +33,8 @@ struct Options {
 int ExitFor(const Status& s) {
   switch (s.code()) {
     case Status::Code::kInvalidArgument:
-    case Status::Code::kNotFound: return kExitDataErr;
+    case Status::Code::kNotFound:
+    case Status::Code::kFailedPrecondition: return kExitDataErr;
     case Status::Code::kUnavailable: return 69;         // EX_UNAVAILABLE
     case Status::Code::kResourceExhausted: return 74;   // EX_IOERR: e.g. the disk is full
     default: return kExitSoftware;

@@ -261,6 +261,11 @@ Result<CheckinResult> Episodes::Checkin(const std::string& id, std::string_view 
   if (today && *date > *today) return Status::InvalidArgument(fmt::format("date: {} is in the future", date_str));
   auto before = store_->GetCheckins(id);
   if (!before.ok()) return before.status();
+  if (before->size() >= kMaxCheckinsPerEpisode) {
+    return Status::FailedPrecondition(fmt::format(
+        "this episode has {} check-ins, the most one episode can hold; start a new episode",
+        kMaxCheckinsPerEpisode));
+  }
   if (!before->empty() && *date < *ParseDate(before->back().date)) {
     return Status::InvalidArgument(
         fmt::format("date: {} is before the last check-in ({})", date_str, before->back().date));

@@ -18,6 +18,7 @@ std::string Status::ToString() const {
     case Code::kUnavailable: name = "Unavailable"; break;
     case Code::kResourceExhausted: name = "Resource exhausted"; break;
     case Code::kInternal: name = "Internal"; break;
+    case Code::kFailedPrecondition: name = "Failed precondition"; break;
   }
   return std::string(name) + ": " + message();
 }

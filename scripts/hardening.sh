@@ -11,9 +11,9 @@
 #               and HTTP (norotriage_tests, Malformed*)
 #   faults      ctest -L hardening: the 2-minute load test, SIGKILL during
 #               check-ins, read-only and full disks, PostgreSQL restarts
+#   asan        the whole suite built with clang, ASan+LSan+UBSan (scripts/sanitize.sh)
 #   fuzz        every libFuzzer target for FUZZ_SECONDS (default 60) each
-#               (scripts/fuzz.sh; clang, ASan+UBSan)
-#   asan        the whole suite built with ASan+LSan+UBSan (scripts/sanitize.sh)
+#               (scripts/fuzz.sh), from the asan step's build
 #   tsan        the batch, server and fault tests built with TSan
 #
 # Runs every step even when one fails, then exits 1 if any did.
@@ -23,7 +23,7 @@ cd "$(dirname "$0")/.."
 build=${1:?usage: $0 BUILD_DIR [STEP...]}
 shift
 steps=("$@")
-[ "${#steps[@]}" -eq 0 ] && steps=(properties malformed faults fuzz asan tsan)
+[ "${#steps[@]}" -eq 0 ] && steps=(properties malformed faults asan fuzz tsan)
 
 failed=()
 run_step() {
@@ -51,7 +51,7 @@ for step in "${steps[@]}"; do
     faults)
       run_step faults ctest --test-dir "$build" -L hardening -V --timeout 900 ;;
     fuzz)
-      run_step fuzz bash scripts/fuzz.sh ;;
+      run_step fuzz env FUZZ_BUILD_DIR=build-asan bash scripts/fuzz.sh ;;
     asan)
       run_step asan bash scripts/sanitize.sh asan ;;
     tsan)

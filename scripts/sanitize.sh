@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Builds the project with a sanitizer and runs tests under it:
+# Builds the project with sanitizers and runs tests under them:
 #
-#   scripts/sanitize.sh asan   AddressSanitizer + LeakSanitizer + UndefinedBehaviorSanitizer
-#                              (GCC), in build-asan/: the WHOLE ctest suite (unit, store, PostgreSQL,
-#                              browser, peer, hardening) except the timed load test.
-#   scripts/sanitize.sh tsan   ThreadSanitizer (GCC), in build-tsan/: the tests with threads of
-#                              their own or in the server they start: batch, server, store
-#                              crash, malformed input and fault tests.
+#   scripts/sanitize.sh asan   AddressSanitizer + LeakSanitizer + UndefinedBehaviorSanitizer,
+#                              with clang, in build-asan/: the WHOLE ctest suite (unit, store,
+#                              PostgreSQL, browser, peer, faults) except the timed load test.
+#                              The same build carries libFuzzer's instrumentation, so
+#                              scripts/fuzz.sh runs its targets from it (FUZZ_BUILD_DIR=build-asan)
+#                              without a third build of everything.
+#   scripts/sanitize.sh tsan   ThreadSanitizer, with GCC, in build-tsan/: the tests with threads
+#                              of their own or in the server they start: batch, server, store
+#                              crash, episode concurrency, malformed input and fault tests.
 #
 # Any report fails the run: the runtime options below make every sanitizer
 # error fatal, and the processes the tests start (norotriage serve, the
 # store writer) inherit them. The suppression files under scripts/sanitizers/
-# name only code outside this project, each entry with its reason.
+# may name only code outside this project, each entry with its reason.
+# Warnings are errors in the GCC builds; the clang build leaves them warnings.
 # Environment: SANITIZE_BUILD_DIR overrides the build directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +25,8 @@ supp="$PWD/scripts/sanitizers"
 case $kind in
   asan)
     build=${SANITIZE_BUILD_DIR:-build-asan}
-    sanitizers="address;undefined"
+    sanitizers=""  # NOROTRIAGE_FUZZ adds address, undefined and fuzzer-no-link
+    configure=(-DCMAKE_CXX_COMPILER=clang++ -DNOROTRIAGE_FUZZ=ON)
     export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1:check_initialization_order=1:quarantine_size_mb=64"
     export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$supp/ubsan.supp"
     export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
@@ -31,9 +36,12 @@ case $kind in
   tsan)
     build=${SANITIZE_BUILD_DIR:-build-tsan}
     sanitizers="thread"
+    werror=OFF
+    [ "${CI:-}" = true ] && werror=ON
+    configure=(-DNOROTRIAGE_SANITIZE="$sanitizers" -DNOROTRIAGE_WERROR=$werror)
     export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp"
     targets=(--target norotriage_tests norotriage norotriage_store_writer)
-    ctest_args=(-R '^(Batch|Server|StoreCrash|Malformed|hardening_kill|fault_)')
+    ctest_args=(-R '^(Batch|Server|StoreCrash|EpisodeConcurrency|Malformed|hardening_kill|fault_)')
     ;;
   *)
     echo "usage: $0 asan|tsan" >&2
@@ -41,12 +49,9 @@ case $kind in
     ;;
 esac
 
-werror=OFF
-[ "${CI:-}" = true ] && werror=ON
 if [ ! -f "$build/CMakeCache.txt" ]; then
-  # The benchmarks are needed only for the peer test's request generator.
-  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNOROTRIAGE_SANITIZE="$sanitizers" \
-    -DNOROTRIAGE_WERROR=$werror >/dev/null
+  # The benchmarks stay on: the peer test needs their request generator.
+  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "${configure[@]}" >/dev/null
 fi
 start=$(date +%s)
 cmake --build "$build" -j"$(nproc)" "${targets[@]}" >"$build/build.log" 2>&1 || {
@@ -55,7 +60,7 @@ cmake --build "$build" -j"$(nproc)" "${targets[@]}" >"$build/build.log" 2>&1 || 
   exit 1
 }
 built=$(date +%s)
-echo "sanitize $kind: built in $((built - start)) s ($sanitizers)"
+echo "sanitize $kind: built in $((built - start)) s (${sanitizers:-address;undefined;fuzzer-no-link})"
 
 # Sanitized code runs 2-15x slower: ctest's timeouts are scaled accordingly.
 if ctest --test-dir "$build" "${ctest_args[@]}" --output-on-failure -j2 --timeout 1500 \

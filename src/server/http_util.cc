@@ -73,8 +73,10 @@ std::string_view ErrorCodeFor(int status) {
     case 414: return "uri_too_long";
     case 415: return "unsupported_media_type";
     case 416: return "range_not_satisfiable";
+    case 409: return "conflict";
     case 429: return "too_many_requests";
     case 503: return "unavailable";
+    case 507: return "insufficient_storage";
     default: return status >= 400 && status < 500 ? "bad_request" : "internal";
   }
 }
@@ -119,11 +121,18 @@ void ReplyStatus(httplib::Response& res, const Status& s) {
     case Status::Code::kNotFound:
       ReplyError(res, 404, "Not found.");
       return;
+    case Status::Code::kFailedPrecondition:
+      ReplyError(res, 409, s.message());
+      return;
     case Status::Code::kUnavailable:
+      // The store's own words (e.g. "the database is read-only") go to the
+      // operator's log only: they may name files or hosts.
+      LogLine(fmt::format("{} store unavailable: {}", CurrentRequestForLogging().id, s.message()));
       ReplyError(res, 503, "The episode store is unavailable; try again later.");
       return;
     case Status::Code::kResourceExhausted:
-      ReplyError(res, 429, "Too many requests; try again later.");
+      LogLine(fmt::format("{} store out of space: {}", CurrentRequestForLogging().id, s.message()));
+      ReplyError(res, 507, "The episode store is out of space; try again later.");
       return;
     default:
       LogLine(fmt::format("{} internal error: {} status", CurrentRequestForLogging().id,

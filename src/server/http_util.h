@@ -45,7 +45,9 @@ void ReplyError(httplib::Response& res, int status, std::string_view message,
 
 // A failed Status as an error reply: InvalidArgument 400 (a message that
 // starts with a JSON path or argument name, "date: …", gives "path"),
-// NotFound 404, Unavailable 503, ResourceExhausted 429, anything else 500.
+// NotFound 404, FailedPrecondition 409 (its message is sent), Unavailable 503,
+// ResourceExhausted 507 (the store is full), anything else 500 (the store's
+// message of a 503 or 507 goes to the log only).
 // For 500 the Status's text is not sent (it may quote stored data).
 // REQUIRES: !s.ok().
 void ReplyStatus(httplib::Response& res, const Status& s);

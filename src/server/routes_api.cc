@@ -104,7 +104,13 @@ std::optional<InputError> ParseEpisodeBody(const std::string& body, std::string_
       if (have_date) return InputError{date_path, "is given twice"};
       have_date = true;
       if (auto e = v.type().get(type)) return Malformed(e, date_path);
-      if (type == od::json_type::null) continue;
+      if (type == od::json_type::null) {
+        bool is_null = false;  // type() says null for any token starting with 'n' ("nan")
+        if (v.is_null().get(is_null) != simdjson::SUCCESS || !is_null) {
+          return InputError{date_path, "malformed JSON: not a JSON value (null, true, false, a number or text)"};
+        }
+        continue;
+      }
       std::string_view s;
       if (type != od::json_type::string || v.get_string().get(s) != simdjson::SUCCESS) {
         return InputError{date_path, "expected a date as text, YYYY-MM-DD"};

@@ -2,7 +2,8 @@
 // evaluator, which stays the reference: on generated requests (and the same
 // requests with findings dropped, for more unknowns), every rule condition of
 // the built-in knowledge base has the same three-valued value, IsTrue and
-// IsFalse agree with it, and TrueFlags lists exactly the true flags. Also the
+// IsFalse agree with it, TrueFlags lists exactly the true flags, and the
+// compact medicine advice is the full assessment's. Also the
 // finding-id table (compile/finding_table.h) against KnowledgeBase::FindingIndex.
 #include <cmath>
 #include <string>
@@ -94,6 +95,18 @@ TEST(FastEvalTest, AgreesWithPostfixEvalOnGeneratedRequests) {
       }
       ASSERT_EQ(std::vector<uint32_t>(fired.begin(), fired.begin() + count), want_fired);
       fired_total += static_cast<int>(count);
+      // The compact path's medicine advice (fast, no reasons) is the full
+      // path's (Judge, with reasons).
+      Request full_request;
+      full_request.findings = findings;
+      const Assessment full = Assess(kbase, full_request);
+      const CompactAssessment compact = AssessCompact(kbase, findings);
+      ASSERT_EQ(compact.medicines.size(), full.medicines.size());
+      for (size_t i = 0; i < full.medicines.size(); ++i) {
+        EXPECT_EQ(compact.medicines[i].first, full.medicines[i].id);
+        EXPECT_EQ(compact.medicines[i].second, full.medicines[i].advice) << full.medicines[i].id;
+      }
+      EXPECT_EQ(compact.disposition, full.disposition);
     }
   }
   EXPECT_GT(checked, 100000);

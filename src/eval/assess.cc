@@ -177,7 +177,7 @@ void internal::AssessCompactInto(const CompiledKb& kb, const Findings& findings,
   out->medicines.clear();
   for (size_t i = 0; i < kb.medicines.size(); ++i) {
     bool listed = true;
-    Advice adv = internal::MedicineAdviceOf(kb, kb.medicines[i], st, &listed);
+    Advice adv = internal::MedicineAdviceOf(kb, i, st, &listed);
     if (listed) out->medicines.emplace_back(static_cast<uint32_t>(i), adv);
   }
 }

@@ -23,7 +23,8 @@ void FillHydration(const CompiledKb& kb, const RequestState& st, const DerivedIn
 
 // Advice only (the fast path). For review medicines: kReview when listed,
 // and *listed is set false when not.
-Advice MedicineAdviceOf(const CompiledKb& kb, const MedicineRule& m, const RequestState& st, bool* listed);
+// REQUIRES: index < kb.medicines.size().
+Advice MedicineAdviceOf(const CompiledKb& kb, size_t index, const RequestState& st, bool* listed);
 
 // Advice, reasons and doses for every medicine (review ones only when listed).
 void FillMedicines(const CompiledKb& kb, const RequestState& st, std::vector<MedicineResult>* out);

@@ -65,6 +65,20 @@ FastProgram::FastProgram(const CompiledKb& kb)
   }
   for (const auto& r : kb.review) Add(r.present);
   for (const auto& f : kb.flags) flags_.push_back(EntryOf(f.when));
+  for (const auto& m : kb.medicines) {
+    MedicineConds mc;
+    if (m.is_review) {
+      mc.review = static_cast<int32_t>(medicine_conds_.size());
+      medicine_conds_.push_back(EntryOf(m.review.when));
+    }
+    mc.avoid_first = static_cast<uint32_t>(medicine_conds_.size());
+    for (const auto& c : m.avoid) medicine_conds_.push_back(EntryOf(c.when));
+    mc.avoid_count = static_cast<uint32_t>(m.avoid.size());
+    mc.caution_first = static_cast<uint32_t>(medicine_conds_.size());
+    for (const auto& c : m.caution) medicine_conds_.push_back(EntryOf(c.when));
+    mc.caution_count = static_cast<uint32_t>(m.caution.size());
+    medicines_.push_back(mc);
+  }
   consistency_on_findings_ = true;
   for (const auto& c : kb.consistency) {
     consistency_.push_back(EntryOf(c.error_if));
@@ -297,9 +311,21 @@ FastProgram::Entry FastProgram::EntryOf(Cond cond) const {
       e.guard = nodes_[r->if_true.node];
       e.want = r->if_true.want;
       e.exact = r->if_true.exact;
+      e.leaf_root = r->if_true.node == r->node;
     }
   }
   return e;
+}
+
+Tri FastProgram::MedicineValue(uint32_t i, const double* v) const {
+  const Entry& e = medicine_conds_[i];
+  if (e.leaf_root) return Leaf(e.guard, v);
+  if (e.node >= 0) return Value(&nodes_[e.node], v);
+  return ::norotriage::internal::Eval(*prog_, e.cond, v);
+}
+
+bool FastProgram::MedicineIsTrue(uint32_t i, const double* v) const {
+  return EntryIsTrue(medicine_conds_[i], v);
 }
 
 [[gnu::always_inline]] inline bool FastProgram::EntryIsTrue(const Entry& e, const double* v) const {

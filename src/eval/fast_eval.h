@@ -75,6 +75,18 @@ class FastProgram {
   // True when no consistency rule reads a derived value.
   bool consistency_on_findings() const { return consistency_on_findings_; }
 
+  // The conditions of kb.medicines[m], as indexes for MedicineValue and
+  // MedicineIsTrue: [first, first + count) of each list, in the rule's order.
+  struct MedicineConds {
+    int32_t review = -1;  // is_review only
+    uint32_t avoid_first = 0, avoid_count = 0;
+    uint32_t caution_first = 0, caution_count = 0;
+  };
+  const MedicineConds& medicine(size_t m) const { return medicines_[m]; }
+  // Eval and IsTrue of medicine condition `i` (see MedicineConds).
+  Tri MedicineValue(uint32_t i, const double* values) const;
+  bool MedicineIsTrue(uint32_t i, const double* values) const;
+
   // Finding id -> index, for the request parser.
   const FindingTable& finding_table() const { return finding_table_; }
 
@@ -126,6 +138,7 @@ class FastProgram {
     Tri want = kTrue;
     bool has_guard = false;
     bool exact = false;
+    bool leaf_root = false;  // the condition is the guard leaf itself
     int32_t node = -1;    // root in nodes_; -1: not translated (use Eval)
     Cond cond;
   };
@@ -142,6 +155,8 @@ class FastProgram {
   std::vector<Entry> flags_;        // parallel to kb.flags
   std::vector<Entry> consistency_;  // parallel to kb.consistency
   bool consistency_on_findings_ = false;
+  std::vector<MedicineConds> medicines_;  // parallel to kb.medicines
+  std::vector<Entry> medicine_conds_;
   FindingTable finding_table_;
 };
 

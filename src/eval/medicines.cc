@@ -88,10 +88,28 @@ std::optional<Dose> DoseFor(const CompiledKb& kb, const MedicineRule& m, const R
 
 }  // namespace
 
-Advice MedicineAdviceOf(const CompiledKb& kb, const MedicineRule& m, const RequestState& st, bool* listed) {
-  Verdict v = Judge(kb, m, st, nullptr);
-  *listed = v.listed;
-  return v.advice;
+Advice MedicineAdviceOf(const CompiledKb& kb, size_t index, const RequestState& st, bool* listed) {
+  // Judge without the reasons, on the medicine's conditions precompiled in
+  // the fast form: stops as soon as the advice is settled.
+  const FastProgram& fast = FastOf(kb);
+  const FastProgram::MedicineConds& mc = fast.medicine(index);
+  const double* v = st.values.data();
+  *listed = true;
+  if (kb.medicines[index].is_review) {
+    *listed = fast.MedicineIsTrue(static_cast<uint32_t>(mc.review), v);
+    return Advice::kReview;
+  }
+  bool any_unknown = false;
+  for (uint32_t i = mc.avoid_first; i < mc.avoid_first + mc.avoid_count; ++i) {
+    const Tri t = fast.MedicineValue(i, v);
+    if (t == kTrue) return Advice::kAvoid;
+    any_unknown = any_unknown || t == kUnknown;
+  }
+  if (any_unknown) return Advice::kCaution;  // a true caution would say the same
+  for (uint32_t i = mc.caution_first; i < mc.caution_first + mc.caution_count; ++i) {
+    if (fast.MedicineIsTrue(i, v)) return Advice::kCaution;
+  }
+  return Advice::kOk;
 }
 
 void FillMedicines(const CompiledKb& kb, const RequestState& st, std::vector<MedicineResult>* out) {

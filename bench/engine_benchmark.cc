@@ -3,7 +3,8 @@
 //   BM_EvaluateFlagsHydrationMedicines  AssessCompact on parsed findings (the batch fast path)
 //   BM_EvaluateGenerated                the same on 10,000 generated requests (tests/request_generator.h)
 //   BM_FlagsGenerated                   only what the json-rules-engine export does on those requests:
-//                                       derived values, every flag, the disposition (bench/peer)
+//                                       derived values, every flag, the disposition (bench/peer),
+//                                       on the engine's fast path (FastProgram::TrueFlags)
 //   BM_AssessFull                       Assess on a parsed request (every part of the result)
 //   BM_ParseAssessJson                  request JSON text -> ParseRequest -> Assess -> ToJson
 //   BM_LoadKnowledgeBase                LoadBuiltin: parse, validate and compile the YAML
@@ -25,6 +26,7 @@
 
 #include "compile/compiled_kb.h"
 #include "eval/evaluator.h"
+#include "eval/fast_eval.h"
 #include "eval/request_state.h"
 #include "norotriage/engine.h"
 #include "norotriage/knowledge_base.h"
@@ -146,16 +148,15 @@ void BM_FlagsGenerated(benchmark::State& state) {
   const Fixture& f = GetFixture();
   if (!FixtureOk(state, f)) return;
   const internal::CompiledKb& kb = f.kb->compiled();
+  const internal::FastProgram& fast = internal::FastOf(kb);  // what AssessCompact uses
+  std::vector<uint32_t> fired(kb.flags.size());
   size_t i = 0;
   internal::RequestState st;
   for (auto _ : state) {
     internal::PrepareState(kb, f.generated[i], &st);
     Level disposition = Level::kSelfCare;
-    for (const auto& flag : kb.flags) {
-      if (internal::Eval(kb.program, flag.when, st.values.data()) == internal::kTrue) {
-        disposition = std::max(disposition, flag.level);
-      }
-    }
+    const size_t n = fast.TrueFlags(st.values.data(), fired.data());
+    for (size_t j = 0; j < n; ++j) disposition = std::max(disposition, kb.flags[fired[j]].level);
     benchmark::DoNotOptimize(disposition);
     if (++i == f.generated.size()) i = 0;
   }

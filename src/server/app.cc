@@ -71,16 +71,6 @@ bool IsKnownMethod(const std::string& m) {
   return m == "GET" || m == "HEAD" || m == "OPTIONS" || IsBodyMethod(m);
 }
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 uint64_t ContentLength(const Request& req) {
   const std::string v = req.get_header_value("Content-Length");
   return v.empty() ? 0 : std::strtoull(v.c_str(), nullptr, 10);

@@ -289,6 +289,16 @@ void AddRoute(httplib::Server& http, std::string_view method, std::string_view p
   }
 }
 
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string BearerToken(const httplib::Request& req) {
   const std::string value = req.get_header_value("Authorization");
   constexpr std::string_view kScheme = "bearer ";

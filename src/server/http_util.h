@@ -146,6 +146,10 @@ class HttpServer : public httplib::Server {
 void AddRoute(httplib::Server& http, std::string_view method, std::string_view pattern,
               httplib::Server::Handler handler);
 
+// Whether `a` and `b` are equal when ASCII letters are compared without case
+// (header values, URL schemes).
+bool EqualsNoCase(std::string_view a, std::string_view b);
+
 // The bearer token of an "Authorization: Bearer <token>" header, or "" when
 // there is none (the scheme is matched without regard to case).
 std::string BearerToken(const httplib::Request& req);

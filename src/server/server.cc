@@ -44,16 +44,6 @@
 namespace norotriage::server {
 namespace {
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool IsPostgresUrl(std::string_view url) {
   auto starts = [&](std::string_view p) {
     return url.size() >= p.size() && EqualsNoCase(url.substr(0, p.size()), p);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # The kill test (issue 7, "hardening"): `norotriage serve` on a SQLite file is
-# killed with SIGKILL while 4 client threads post check-ins to 3 episodes as
+# killed with SIGKILL while 4 client threads post check-ins to 40 episodes as
 # fast as they can, and restarted on the same port and file; 10 times
 # (NOROTRIAGE_KILL_CYCLES). The moments are random from a printed seed
 # (NOROTRIAGE_KILL_SEED repeats a run).
@@ -38,7 +38,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serve_process import Fail, Log, NewEpisode, Request, Server  # noqa: E402
 
 CLIENTS = 4
-EPISODES = 3
+EPISODES = 40  # at most 100 check-ins each (kMaxCheckinsPerEpisode): room for ~4,000
 RESTART_TIMEOUT_S = 20.0  # a generous bound for binding the same port again
 
 

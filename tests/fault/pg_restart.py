@@ -120,12 +120,15 @@ def wait_for_recovery(port, episode, token, acked, label):
 
 
 class Load:
-    """Check-ins to one episode, one after another, from a thread, while
-    PostgreSQL goes down and up: bounded in count and time."""
+    """Check-ins, one after another, from a thread, while PostgreSQL goes down
+    and up: bounded in count and time. When its episode is full (409: an
+    episode holds at most 100 check-ins) it makes a new one and goes on."""
 
     def __init__(self, port, episode, token, max_requests=2000):
-        self.port, self.episode, self.token, self.max_requests = port, episode, token, max_requests
-        self.acked_seqs, self.statuses, self.slowest = [], {}, 0.0
+        self.port, self.max_requests = port, max_requests
+        self.episodes = [(episode, token)]  # the last one takes the check-ins
+        self.acked = {episode: []}          # episode -> acknowledged seqs
+        self.statuses, self.slowest = {}, 0.0
         self.stop_flag = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
 
@@ -133,11 +136,18 @@ class Load:
         for _ in range(self.max_requests):
             if self.stop_flag.is_set():
                 return
-            st, body, secs = checkin(self.port, self.episode, self.token)
+            episode, token = self.episodes[-1]
+            st, body, secs = checkin(self.port, episode, token)
             self.statuses[st] = self.statuses.get(st, 0) + 1
             self.slowest = max(self.slowest, secs)
             if st == 201 and isinstance(body, dict):
-                self.acked_seqs.append(body.get("seq"))
+                self.acked[episode].append(body.get("seq"))
+            elif st == 409:
+                st, body, _ = F.http(self.port, "POST", "/v1/episodes",
+                                     {"onset_date": ONSET, "findings": {"age_years": 40}})
+                if st == 201 and isinstance(body, dict):
+                    self.episodes.append((body["id"], body["token"]))
+                    self.acked[body["id"]] = []
             time.sleep(0.02)
 
     def __enter__(self):
@@ -212,9 +222,9 @@ def main():
     time.sleep(0.5)
     load.__exit__()
     F.log(f"\n  figure: background check-ins during the {a.cycles} cycles: statuses {load.statuses}, "
-          f"slowest reply {load.slowest:.2f} s")
-    F.check(set(load.statuses) <= {201, 503}, "background load: every reply is 201 or 503 (no 500, no dropped "
-            "connection)", str(load.statuses))
+          f"{len(load.episodes)} episode(s), slowest reply {load.slowest:.2f} s")
+    F.check(set(load.statuses) <= {201, 409, 503}, "background load: every reply is 201, 503 or 409 (episode "
+            "full: a new one is made; no 500, no dropped connection)", str(load.statuses))
     F.check(load.slowest < OUTAGE_REPLY_LIMIT_S, f"background load: every reply within {OUTAGE_REPLY_LIMIT_S:.0f} s",
             f"{load.slowest:.2f} s")
     F.check(load.statuses.get(503, 0) > 0 and load.statuses.get(201, 0) > 0,
@@ -247,17 +257,25 @@ def main():
                            dbname)
     F.check(ok and out == f"{acked}|{acked}",
             f"the database holds exactly the {acked} acknowledged check-ins, seq 1..{acked}", out)
-    ok, out = cluster.psql(f"SELECT seq FROM checkins WHERE episode_id = '{load_episode}' ORDER BY seq", dbname)
-    stored = [int(x) for x in out.split()] if ok else []
-    missing = sorted(set(load.acked_seqs) - set(stored))
-    in_doubt = len(stored) - len(load.acked_seqs)
-    F.log(f"  figure: background load: {len(load.acked_seqs)} acknowledged, {len(stored)} stored "
-          f"({in_doubt} answered 503 but committed: a commit in doubt when the server went away)")
-    F.check(ok and not missing, "background load: every acknowledged check-in is stored", f"missing seqs {missing}")
-    F.check(stored == list(range(1, len(stored) + 1)), "background load: stored seqs are 1..n without gaps",
-            str(stored[:50]))
+    all_ok, all_missing, total_acked, total_stored, gaps = True, [], 0, 0, []
+    for load_episode, _ in load.episodes:
+        ok, out = cluster.psql(f"SELECT seq FROM checkins WHERE episode_id = '{load_episode}' ORDER BY seq", dbname)
+        stored = [int(x) for x in out.split()] if ok else []
+        acked_seqs = load.acked[load_episode]
+        all_ok = all_ok and ok
+        all_missing += [(load_episode, seq) for seq in sorted(set(acked_seqs) - set(stored))]
+        total_acked += len(acked_seqs)
+        total_stored += len(stored)
+        if stored != list(range(1, len(stored) + 1)):
+            gaps.append((load_episode, stored[:50]))
+    in_doubt = total_stored - total_acked
+    F.log(f"  figure: background load: {total_acked} acknowledged, {total_stored} stored in {len(load.episodes)} "
+          f"episode(s) ({in_doubt} answered 503 but committed: a commit in doubt when the server went away)")
+    F.check(all_ok and not all_missing, "background load: every acknowledged check-in is stored",
+            f"missing {all_missing}")
+    F.check(not gaps, "background load: stored seqs are 1..n without gaps", str(gaps))
     F.check(0 <= in_doubt <= load.statuses.get(503, 0), "background load: no more stored than acknowledged + 503s",
-            f"{len(stored)} stored")
+            f"{total_stored} stored")
     cluster.psql(f"DROP DATABASE {dbname}")
 
     F.log("\nfigures:")

@@ -289,6 +289,29 @@ void AddRoute(httplib::Server& http, std::string_view method, std::string_view p
   }
 }
 
+std::string MediaType(const std::string& content_type) {
+  std::string type = content_type.substr(0, content_type.find(';'));
+  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  while (!type.empty() && type.front() == ' ') type.erase(type.begin());
+  return type;
+}
+
+void AllowAnyOrigin(httplib::Response& res) {
+  res.set_header("Access-Control-Allow-Origin", "*");
+  res.set_header("Access-Control-Expose-Headers", "Content-Type, X-Request-Id");
+}
+
+std::string BaseUrl(const std::string& configured, const httplib::Request& req) {
+  if (!configured.empty()) return configured;
+  const std::string host = req.get_header_value("Host");
+  const bool plain = !host.empty() && host.size() <= 255 &&
+                     std::all_of(host.begin(), host.end(), [](unsigned char c) {
+                       return std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+                     });
+  return plain ? "http://" + host : "";
+}
+
 bool EqualsNoCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {

@@ -146,6 +146,17 @@ class HttpServer : public httplib::Server {
 void AddRoute(httplib::Server& http, std::string_view method, std::string_view pattern,
               httplib::Server::Handler handler);
 
+// The media type of a Content-Type value, without parameters, lower case.
+std::string MediaType(const std::string& content_type);
+
+// Lets browser pages on any origin read the reply (FHIR and CDS Hooks).
+void AllowAnyOrigin(httplib::Response& res);
+
+// The base of the URLs an answer carries: `configured` (serve's public URL)
+// when set, else the address the client used (Host, when it is a plain
+// host[:port]), else "".
+std::string BaseUrl(const std::string& configured, const httplib::Request& req);
+
 // Whether `a` and `b` are equal when ASCII letters are compared without case
 // (header values, URL schemes).
 bool EqualsNoCase(std::string_view a, std::string_view b);

@@ -24,29 +24,6 @@
 namespace norotriage::server {
 namespace {
 
-void AllowAnyOrigin(httplib::Response& res) {
-  res.set_header("Access-Control-Allow-Origin", "*");
-  res.set_header("Access-Control-Expose-Headers", "Content-Type, X-Request-Id");
-}
-
-std::string MediaType(const std::string& value) {
-  std::string type = value.substr(0, value.find(';'));
-  std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
-  while (!type.empty() && type.back() == ' ') type.pop_back();
-  while (!type.empty() && type.front() == ' ') type.erase(type.begin());
-  return type;
-}
-
-std::string BaseUrl(const ServerContext& ctx, const httplib::Request& req) {
-  if (!ctx.base_url.empty()) return ctx.base_url;
-  const std::string host = req.get_header_value("Host");
-  const bool plain = !host.empty() && host.size() <= 255 &&
-                     std::all_of(host.begin(), host.end(), [](unsigned char c) {
-                       return std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
-                     });
-  return plain ? "http://" + host : "";
-}
-
 void ReplyCdsError(httplib::Response& res, const fhir::FhirIssue& issue) {
   const std::string_view code = issue.http_status == 412 ? "precondition_failed" : ErrorCodeFor(issue.http_status);
   ReplyJson(res, issue.http_status, ErrorJson(code, issue.message, issue.expression));
@@ -57,7 +34,7 @@ void ReplyCdsError(httplib::Response& res, const fhir::FhirIssue& issue) {
 
 void RegisterCdsRoutes(httplib::Server& http, ServerContext& ctx) {
   AddRoute(http, "GET", "/cds-services", [&ctx](const httplib::Request& req, httplib::Response& res) {
-    ReplyJson(res, 200, fhir::CdsDiscoveryJson(*ctx.kb, BaseUrl(ctx, req)));
+    ReplyJson(res, 200, fhir::CdsDiscoveryJson(*ctx.kb, BaseUrl(ctx.base_url, req)));
     AllowAnyOrigin(res);
   });
 
@@ -74,7 +51,7 @@ void RegisterCdsRoutes(httplib::Server& http, ServerContext& ctx) {
       ReplyCdsError(res, fhir::FhirIssue{415, "not-supported", "", "Send the hook request as application/json."});
       return;
     }
-    const fhir::FhirOptions options{BaseUrl(ctx, req), fhir::FhirInstantNow(), fhir::RandomIdSeed()};
+    const fhir::FhirOptions options{BaseUrl(ctx.base_url, req), fhir::FhirInstantNow(), fhir::RandomIdSeed()};
     auto cards = fhir::CallCdsService(*ctx.kb, req.body, options);
     if (!cards.ok()) {
       ReplyCdsError(res, cards.error());

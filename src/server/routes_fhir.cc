@@ -31,14 +31,6 @@ std::string Lower(std::string s) {
   return s;
 }
 
-// The media type of a Content-Type value, without parameters, lower case.
-std::string MediaType(const std::string& value) {
-  std::string type = Lower(value.substr(0, value.find(';')));
-  while (!type.empty() && type.back() == ' ') type.pop_back();
-  while (!type.empty() && type.front() == ' ') type.erase(type.begin());
-  return type;
-}
-
 // FHIR's type unless the client accepts plain JSON and not FHIR's type.
 std::string ReplyType(const httplib::Request& req) {
   const std::string accept = Lower(req.get_header_value("Accept"));
@@ -47,11 +39,6 @@ std::string ReplyType(const httplib::Request& req) {
     return "application/json";
   }
   return kFhirJson;
-}
-
-void AllowAnyOrigin(httplib::Response& res) {
-  res.set_header("Access-Control-Allow-Origin", "*");
-  res.set_header("Access-Control-Expose-Headers", "Content-Type, X-Request-Id");
 }
 
 void ReplyFhir(const httplib::Request& req, httplib::Response& res, int status, std::string body) {
@@ -64,18 +51,6 @@ void ReplyFhir(const httplib::Request& req, httplib::Response& res, int status, 
 
 void ReplyIssue(const httplib::Request& req, httplib::Response& res, const fhir::FhirIssue& issue) {
   ReplyFhir(req, res, issue.http_status, fhir::OperationOutcomeJson(issue));
-}
-
-// The base of the URLs the answers carry: the configured one, else the
-// address the client used (Host, when it is a plain host[:port]).
-std::string BaseUrl(const ServerContext& ctx, const httplib::Request& req) {
-  if (!ctx.base_url.empty()) return ctx.base_url;
-  const std::string host = req.get_header_value("Host");
-  const bool plain = !host.empty() && host.size() <= 255 &&
-                     std::all_of(host.begin(), host.end(), [](unsigned char c) {
-                       return std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
-                     });
-  return plain ? "http://" + host : "";
 }
 
 }  // namespace
@@ -92,7 +67,7 @@ void RegisterFhirRoutes(httplib::Server& http, ServerContext& ctx) {
                                                       fhir::kQuestionnaireId)});
                return;
              }
-             ReplyFhir(req, res, 200, fhir::QuestionnaireJson(*ctx.kb, BaseUrl(ctx, req)));
+             ReplyFhir(req, res, 200, fhir::QuestionnaireJson(*ctx.kb, BaseUrl(ctx.base_url, req)));
            });
 
   AddRoute(http, "POST", "/fhir/QuestionnaireResponse/$assess",
@@ -105,7 +80,7 @@ void RegisterFhirRoutes(httplib::Server& http, ServerContext& ctx) {
                                           "(or application/json)."});
                return;
              }
-             const fhir::FhirOptions options{BaseUrl(ctx, req), fhir::FhirInstantNow(),
+             const fhir::FhirOptions options{BaseUrl(ctx.base_url, req), fhir::FhirInstantNow(),
                                              fhir::RandomIdSeed()};
              auto bundle = fhir::AssessQuestionnaireResponse(*ctx.kb, req.body, options);
              if (!bundle.ok()) {

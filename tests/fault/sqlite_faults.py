@@ -552,7 +552,14 @@ def main():
     request = os.path.join(root, "request.json")
     shutil.copy(a.request, request)
     os.chmod(request, 0o644)
-    env = Env(os.path.abspath(a.binary), mechanism, root, request)
+    binary = os.path.abspath(a.binary)
+    if mechanism == "fallback":
+        # User nobody must reach the binary, and the build tree may sit in a
+        # directory only root can enter (mktemp -d makes 0700): run a copy.
+        binary = os.path.join(root, "norotriage")
+        shutil.copy(a.binary, binary)
+        os.chmod(binary, 0o755)
+    env = Env(binary, mechanism, root, request)
     cases = [cli_readonly, cli_diskfull, server_readonly_at_start, server_readonly_after_start, server_diskfull,
              fresh_db_on_full_disk]
     for case in cases:

@@ -7,6 +7,7 @@
 //                                       on the engine's fast path (FastProgram::TrueFlags)
 //   BM_AssessFull                       Assess on a parsed request (every part of the result)
 //   BM_ParseAssessJson                  request JSON text -> ParseRequest -> Assess -> ToJson
+//   BM_ToJson                           ToJson alone, on assessments made beforehand
 //   BM_LoadKnowledgeBase                LoadBuiltin: parse, validate and compile the YAML
 //
 // Each iteration of the others handles one request of a fixed set of eight,
@@ -197,6 +198,24 @@ void BM_ParseAssessJson(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
 }
 BENCHMARK(BM_ParseAssessJson);
+
+void BM_ToJson(benchmark::State& state) {
+  const Fixture& f = GetFixture();
+  if (!FixtureOk(state, f)) return;
+  std::vector<Assessment> assessments;
+  for (const Request& r : f.requests) assessments.push_back(Assess(*f.kb, r));
+  size_t i = 0;
+  size_t bytes = 0;
+  for (auto _ : state) {
+    std::string json = ToJson(assessments[i]);
+    bytes += json.size();
+    benchmark::DoNotOptimize(json);
+    if (++i == assessments.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+BENCHMARK(BM_ToJson);
 
 void BM_LoadKnowledgeBase(benchmark::State& state) {
   for (auto _ : state) {

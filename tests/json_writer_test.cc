@@ -70,6 +70,45 @@ TEST(JsonWriterTest, ReplacesInvalidUtf8) {
   }
 }
 
+// The escaping rules written the slow, obvious way: the writer scans 16 and
+// 8 bytes at a time, and this checks it at every position of every length.
+std::string ReferenceQuoted(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case 0x01: out += "\\u0001"; break;
+      case 0xE9: out += "\xEF\xBF\xBD"; break;  // a lone Latin-1 byte: not UTF-8
+      default: out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+TEST(JsonWriterTest, EscapesAtEveryPositionOfEveryLength) {
+  const std::string specials[] = {"\"", "\\", "\n", "\x01", "\xE9", "\xC3\xA9"};
+  for (size_t len = 0; len <= 48; ++len) {
+    const std::string plain(len, 'a');
+    EXPECT_EQ(StringJson(plain), ReferenceQuoted(plain)) << "length " << len;
+    for (size_t pos = 0; pos < len; ++pos) {
+      for (const std::string& special : specials) {
+        std::string text = plain;
+        text.replace(pos, 1, special);
+        const std::string expected = special == "\xC3\xA9" ? "\"" + text + "\"" : ReferenceQuoted(text);
+        EXPECT_EQ(StringJson(text), expected) << "length " << len << ", position " << pos;
+        // Two in one string: the scan goes on after the first.
+        if (pos + 3 < text.size()) {
+          text.replace(text.size() - 1, 1, special);
+          const std::string expected2 = special == "\xC3\xA9" ? "\"" + text + "\"" : ReferenceQuoted(text);
+          EXPECT_EQ(StringJson(text), expected2) << "length " << len << ", positions " << pos << " and last";
+        }
+      }
+    }
+  }
+}
+
 TEST(JsonWriterTest, EscapesKeys) {
   std::string out;
   JsonWriter w(&out);

@@ -1,11 +1,16 @@
 #include "util/json_writer.h"
 
+#include <array>
 #include <cassert>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <fmt/format.h>
 
@@ -28,6 +33,48 @@ inline bool PlainWord(const char* p) {
   const uint64_t special = ((w - kOnes * 0x20) & ~w) | ((quote - kOnes) & ~quote) |
                            ((backslash - kOnes) & ~backslash) | w;
   return (special & kHigh) == 0;
+}
+
+// kPlain[c]: byte c needs no attention (as PlainWord says).
+constexpr auto kPlain = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c) t[c] = c != '"' && c != '\\';
+  return t;
+}();
+
+#if defined(__SSE2__)
+// Bit k set when byte p[k] needs attention. A signed compare with 0x20
+// catches both control bytes and bytes >= 0x80.
+inline unsigned SpecialMask16(const char* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                                    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                       _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+  return static_cast<unsigned>(_mm_movemask_epi8(special));
+}
+#endif
+
+// The index of the first byte of s[i..] that needs attention, or s.size().
+// Reads only inside `s`. Most text written is plain ASCII: with SSE2 (every
+// x86-64) this tests 16 bytes per step, and the last bytes of a string of 16
+// or more with one overlapping step (the bytes it tests again are plain).
+inline size_t SkipPlain(std::string_view s, size_t i) {
+  const char* p = s.data();
+  const size_t n = s.size();
+#if defined(__SSE2__)
+  if (n - i >= 16) {
+    for (; i + 16 <= n; i += 16) {
+      if (const unsigned mask = SpecialMask16(p + i)) return i + static_cast<size_t>(__builtin_ctz(mask));
+    }
+    if (i == n) return n;
+    const unsigned mask = SpecialMask16(p + n - 16);
+    return mask ? n - 16 + static_cast<size_t>(__builtin_ctz(mask)) : n;
+  }
+#endif
+  for (; i + 8 <= n && PlainWord(p + i); i += 8) {
+  }
+  while (i < n && kPlain[static_cast<unsigned char>(p[i])]) ++i;
+  return i;
 }
 
 }  // namespace
@@ -115,30 +162,24 @@ void JsonWriter::Null() {
 void JsonWriter::AppendQuoted(std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string& out = *out_;
-  out.push_back('"');
   // Copy runs of bytes that need no escaping in one append: most text is
-  // plain ASCII, so this is a scan and a memcpy.
+  // plain ASCII, so this is usually one scan and one copy.
+  size_t i = SkipPlain(s, 0);
+  out.reserve(out.size() + s.size() + 2);
+  out.push_back('"');
   size_t run = 0;
-  size_t i = 0;
   while (i < s.size()) {
-    if (i + 8 <= s.size() && PlainWord(s.data() + i)) {
-      i += 8;
-      continue;
-    }
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-      ++i;
-      continue;
-    }
     if (c >= 0x80) {
       const size_t len = Utf8SequenceLength(s, i);
       if (len != 0) {
-        i += len;
+        i = SkipPlain(s, i + len);
         continue;
       }
       out.append(s.data() + run, i - run);
       out.append(kUtf8Replacement);
       run = ++i;
+      i = SkipPlain(s, i);
       continue;
     }
     out.append(s.data() + run, i - run);
@@ -156,6 +197,7 @@ void JsonWriter::AppendQuoted(std::string_view s) {
       }
     }
     run = ++i;
+    i = SkipPlain(s, i);
   }
   out.append(s.data() + run, s.size() - run);
   out.push_back('"');

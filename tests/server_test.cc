@@ -430,6 +430,53 @@ TEST_F(ServerTest, UnknownRouteIs404AndWrongMethodIs405) {
   EXPECT_EQ(put->get_header_value("Allow"), "GET, HEAD, DELETE");
 }
 
+// FHIR and CDS Hooks routes may be called from pages on any origin: the
+// preflight is answered with what a browser needs, and the replies (errors
+// too) carry Access-Control-Allow-Origin. The /v1 API is not opened.
+TEST_F(ServerTest, CorsPreflightForFhirAndCdsRoutesOnly) {
+  StartServer();
+  auto cli = Client();
+  const httplib::Headers preflight = {{"Origin", "https://ehr.example"},
+                                      {"Access-Control-Request-Method", "POST"},
+                                      {"Access-Control-Request-Headers", "content-type, authorization"}};
+  for (const char* path : {"/cds-services/norotriage", "/fhir/QuestionnaireResponse/$assess"}) {
+    const auto res = cli.Options(path, preflight);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 204) << path;
+    EXPECT_EQ(res->get_header_value("Access-Control-Allow-Origin"), "*") << path;
+    EXPECT_EQ(res->get_header_value("Access-Control-Allow-Methods"), "POST") << path;
+    EXPECT_EQ(res->get_header_value("Access-Control-Allow-Headers"), "Content-Type, Accept, Authorization") << path;
+    EXPECT_EQ(res->get_header_value("Access-Control-Max-Age"), "600") << path;
+  }
+  const auto discovery = cli.Options("/cds-services", preflight);
+  ASSERT_TRUE(discovery);
+  EXPECT_EQ(discovery->get_header_value("Access-Control-Allow-Methods"), "GET, HEAD");
+  // Replies, a handler's error and the server's own refusal carry the origin once.
+  const auto ok = cli.Get("/cds-services");
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->get_header_value_count("Access-Control-Allow-Origin"), 1u);
+  const auto not_found = cli.Post("/cds-services/other", "{}", "application/json");
+  ASSERT_TRUE(not_found);
+  EXPECT_EQ(not_found->status, 404);
+  EXPECT_EQ(not_found->get_header_value("Access-Control-Allow-Origin"), "*");
+  const auto too_large = cli.Post("/cds-services/norotriage", std::string(70 * 1024, ' '), "application/json");
+  ASSERT_TRUE(too_large);
+  EXPECT_EQ(too_large->status, 413);
+  EXPECT_EQ(too_large->get_header_value_count("Access-Control-Allow-Origin"), 1u);
+  const auto refused = cli.Put("/cds-services", "{}", "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 405);
+  EXPECT_EQ(refused->get_header_value_count("Access-Control-Allow-Origin"), 1u);
+  // The private API answers OPTIONS with Allow only.
+  const auto api = cli.Options("/v1/assess", preflight);
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->status, 204);
+  EXPECT_EQ(api->get_header_value("Allow"), "POST");
+  EXPECT_FALSE(api->has_header("Access-Control-Allow-Origin"));
+  const auto assess = Post("/v1/assess", kSelfCareRequest);
+  EXPECT_FALSE(assess.has_header("Access-Control-Allow-Origin"));
+}
+
 TEST_F(ServerTest, BodyLimitIs64KiB) {
   StartServer();
   // A valid request padded with spaces to exactly the limit is read...

@@ -168,17 +168,21 @@ void InstallHygiene(HttpServer& http, const ServerLimits& limits, std::atomic<bo
     res.set_header("X-Request-Id", log.id);
     const RouteTable::Route* route = http.routes().Find(req.path);
     if (route != nullptr) log.route = route->pattern;
+    // A page on another origin can read the refusals of a route it may call.
+    auto refuse = [&](int status, std::string_view message) {
+      if (route != nullptr && route->any_origin) AllowAnyOrigin(res);
+      return Refuse(req, res, status, message);
+    };
 
     if (!IsKnownMethod(req.method)) {
-      return Refuse(req, res, 405, fmt::format("The method {} is not supported.", req.method));
+      return refuse(405, fmt::format("The method {} is not supported.", req.method));
     }
     if (req.has_header("Transfer-Encoding")) {
-      return Refuse(req, res, 411,
-                    "Send the request body with a Content-Length header; chunked bodies are not accepted.");
+      return refuse(411, "Send the request body with a Content-Length header; chunked bodies are not accepted.");
     }
     const std::string encoding = req.get_header_value("Content-Encoding");
     if (!encoding.empty() && !EqualsNoCase(encoding, "identity")) {
-      return Refuse(req, res, 415, "Send the request body uncompressed; Content-Encoding is not accepted.");
+      return refuse(415, "Send the request body uncompressed; Content-Encoding is not accepted.");
     }
     if (ContentLength(req) > max_body) return HandlerResponse::Unhandled;  // httplib: 413, body skipped
     if (!req.has_header("Content-Length") && IsBodyMethod(req.method) && req.method != "DELETE") {
@@ -187,14 +191,18 @@ void InstallHygiene(HttpServer& http, const ServerLimits& limits, std::atomic<bo
       const_cast<Request&>(req).set_header("Content-Length", "0");
     }
     if (route != nullptr && !Allows(*route, req.method)) {
-      res.set_header("Allow", RouteTable::AllowHeader(*route));
       if (req.method == "OPTIONS") {
         log.rejected = true;
-        res.status = 204;
+        if (route->any_origin) {
+          AnswerPreflight(*route, res);  // what a browser asks before a cross-origin POST
+        } else {
+          res.set_header("Allow", RouteTable::AllowHeader(*route));
+          res.status = 204;
+        }
         return HandlerResponse::Handled;
       }
-      return Refuse(req, res, 405,
-                    fmt::format("{} is not allowed here; use {}.", req.method, RouteTable::AllowHeader(*route)));
+      res.set_header("Allow", RouteTable::AllowHeader(*route));
+      return refuse(405, fmt::format("{} is not allowed here; use {}.", req.method, RouteTable::AllowHeader(*route)));
     }
     return HandlerResponse::Unhandled;
   });
@@ -219,8 +227,8 @@ void InstallHygiene(HttpServer& http, const ServerLimits& limits, std::atomic<bo
   http.Patch(reject_regex, drain);
   http.Delete(reject_regex, drain);
 
-  http.set_error_handler(httplib::Server::HandlerWithResponse([max_body, &stopping](const Request& req,
-                                                                                      Response& res) {
+  http.set_error_handler(httplib::Server::HandlerWithResponse([&http, max_body, &stopping](const Request& req,
+                                                                                             Response& res) {
     // httplib's Request is a non-const local of its request loop (see Refuse).
     auto& mutable_req = const_cast<Request&>(req);
     // An error reply goes out whole: httplib would cut its body to the
@@ -229,6 +237,11 @@ void InstallHygiene(HttpServer& http, const ServerLimits& limits, std::atomic<bo
     mutable_req.ranges.clear();
     const bool refused_before_routing = !CurrentRequestForLogging().active;
     const bool own_reply = !res.body.empty();  // a handler's own error reply
+    // httplib's own refusals (413) on a route open to any origin are readable by the page too.
+    if (!refused_before_routing && !res.has_header("Access-Control-Allow-Origin")) {
+      const RouteTable::Route* route = http.routes().Find(req.path);
+      if (route != nullptr && route->any_origin) AllowAnyOrigin(res);
+    }
     if (!own_reply) {
       std::string message;
       switch (res.status) {

@@ -201,16 +201,17 @@ std::string PatternToRegex(std::string_view pattern) {
   return out;
 }
 
-void RouteTable::Add(std::string_view method, std::string_view pattern) {
+void RouteTable::Add(std::string_view method, std::string_view pattern, bool any_origin) {
   for (Route& r : routes_) {
     if (r.pattern == pattern) {
       r.methods.emplace_back(method);
+      r.any_origin = r.any_origin || any_origin;
       return;
     }
   }
   const size_t brace = pattern.find('{');
   routes_.push_back(Route{std::string(pattern), std::regex(PatternToRegex(pattern)), {std::string(method)},
-                          std::string(pattern.substr(0, brace)), brace == std::string_view::npos});
+                          std::string(pattern.substr(0, brace)), brace == std::string_view::npos, any_origin});
 }
 
 const RouteTable::Route* RouteTable::Find(const std::string& path) const {
@@ -257,10 +258,12 @@ void HttpServer::ServeStreamForTesting(httplib::Stream& strm) {
 }
 
 void AddRoute(httplib::Server& http, std::string_view method, std::string_view pattern,
-              httplib::Server::Handler handler) {
+              httplib::Server::Handler handler, RouteOptions options) {
   auto* server = dynamic_cast<HttpServer*>(&http);
-  if (server != nullptr) server->routes().Add(method, pattern);
-  auto wrapped = [server, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+  if (server != nullptr) server->routes().Add(method, pattern, options.any_origin);
+  auto wrapped = [server, handler = std::move(handler), options](const httplib::Request& req,
+                                                                  httplib::Response& res) {
+    if (options.any_origin) AllowAnyOrigin(res);  // set first: a reply may be an exception's 500
     try {
       if (server != nullptr && server->test_hooks_for_testing()) ApplyTestHooks(req);
       handler(req, res);
@@ -300,6 +303,15 @@ std::string MediaType(const std::string& content_type) {
 void AllowAnyOrigin(httplib::Response& res) {
   res.set_header("Access-Control-Allow-Origin", "*");
   res.set_header("Access-Control-Expose-Headers", "Content-Type, X-Request-Id");
+}
+
+void AnswerPreflight(const RouteTable::Route& route, httplib::Response& res) {
+  res.status = 204;
+  res.set_header("Allow", RouteTable::AllowHeader(route));
+  res.set_header("Access-Control-Allow-Origin", "*");
+  res.set_header("Access-Control-Allow-Methods", RouteTable::AllowHeader(route));
+  res.set_header("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization");
+  res.set_header("Access-Control-Max-Age", "600");
 }
 
 std::string BaseUrl(const std::string& configured, const httplib::Request& req) {

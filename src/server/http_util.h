@@ -89,10 +89,11 @@ class RouteTable {
     std::vector<std::string> methods;  // "GET", "POST", …; HEAD is allowed with GET
     std::string prefix;                // the text before the first "{": a cheap first test
     bool literal = false;              // no "{name}": matched by string comparison
+    bool any_origin = false;           // browser pages on any origin may call it (CORS)
   };
 
   // REQUIRES: before the server starts listening.
-  void Add(std::string_view method, std::string_view pattern);
+  void Add(std::string_view method, std::string_view pattern, bool any_origin = false);
   // The route whose pattern matches all of `path`, or nullptr. The pointer
   // lives as long as the table. Cost: a string comparison per route, and a
   // regex match only for patterns with parameters whose prefix matches.
@@ -136,6 +137,15 @@ class HttpServer : public httplib::Server {
   bool test_hooks_ = false;
 };
 
+struct RouteOptions {
+  // Browser pages on any origin may call the route (FHIR and CDS Hooks:
+  // stateless, no credentials): every reply of the handler carries
+  // Access-Control-Allow-Origin: *, and on an HttpServer an OPTIONS
+  // preflight for the path is answered (AnswerPreflight) and the server's
+  // own refusals carry it too.
+  bool any_origin = false;
+};
+
 // Registers `handler` for `method` ("GET", "POST", "PUT", "PATCH" or
 // "DELETE") at `pattern`, a path in which "{name}" stands for one non-empty
 // path segment; the segments reach the handler as req.matches[1], [2], … in
@@ -144,13 +154,18 @@ class HttpServer : public httplib::Server {
 // HttpServer the route also enters its table.
 // REQUIRES: before the server starts listening; a valid method.
 void AddRoute(httplib::Server& http, std::string_view method, std::string_view pattern,
-              httplib::Server::Handler handler);
+              httplib::Server::Handler handler, RouteOptions options = {});
 
 // The media type of a Content-Type value, without parameters, lower case.
 std::string MediaType(const std::string& content_type);
 
-// Lets browser pages on any origin read the reply (FHIR and CDS Hooks).
+// Lets browser pages on any origin read the reply (RouteOptions::any_origin).
 void AllowAnyOrigin(httplib::Response& res);
+
+// The reply to a CORS preflight (OPTIONS with Origin) for `route`: 204,
+// any origin, the route's methods, and the request headers a FHIR or CDS
+// Hooks client sends (Content-Type, Accept, Authorization), cached 10 min.
+void AnswerPreflight(const RouteTable::Route& route, httplib::Response& res);
 
 // The base of the URLs an answer carries: `configured` (serve's public URL)
 // when set, else the address the client used (Host, when it is a plain

@@ -7,9 +7,10 @@
 // Errors are {"error": {"code", "path", "message"}} like the rest of the
 // HTTP API: 400 for bad input, 412 when the call carries no findings (the
 // spec's answer when a service cannot get its data), 404 for another service
-// id. CDS clients are often browser apps, so replies carry
-// Access-Control-Allow-Origin: *; the routes are stateless and use no
-// credentials. (An OPTIONS preflight is answered by server.cc.)
+// id. CDS clients are often browser apps, so the routes are registered for
+// any origin (RouteOptions): replies carry Access-Control-Allow-Origin: *,
+// and the server answers the OPTIONS preflight (app.cc). The routes are
+// stateless and use no credentials.
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -24,10 +25,11 @@
 namespace norotriage::server {
 namespace {
 
+constexpr RouteOptions kAnyOrigin{.any_origin = true};
+
 void ReplyCdsError(httplib::Response& res, const fhir::FhirIssue& issue) {
   const std::string_view code = issue.http_status == 412 ? "precondition_failed" : ErrorCodeFor(issue.http_status);
   ReplyJson(res, issue.http_status, ErrorJson(code, issue.message, issue.expression));
-  AllowAnyOrigin(res);
 }
 
 }  // namespace
@@ -35,8 +37,7 @@ void ReplyCdsError(httplib::Response& res, const fhir::FhirIssue& issue) {
 void RegisterCdsRoutes(httplib::Server& http, ServerContext& ctx) {
   AddRoute(http, "GET", "/cds-services", [&ctx](const httplib::Request& req, httplib::Response& res) {
     ReplyJson(res, 200, fhir::CdsDiscoveryJson(*ctx.kb, BaseUrl(ctx.base_url, req)));
-    AllowAnyOrigin(res);
-  });
+  }, kAnyOrigin);
 
   AddRoute(http, "POST", "/cds-services/{id}", [&ctx](const httplib::Request& req, httplib::Response& res) {
     if (req.matches[1].str() != fhir::kCdsServiceId) {
@@ -58,8 +59,7 @@ void RegisterCdsRoutes(httplib::Server& http, ServerContext& ctx) {
       return;
     }
     ReplyJson(res, 200, std::move(cards).value());
-    AllowAnyOrigin(res);
-  });
+  }, kAnyOrigin);
 }
 
 }  // namespace norotriage::server

@@ -5,10 +5,10 @@
 //
 // Answers are application/fhir+json (application/json when the client's
 // Accept asks for that and not for FHIR's type); errors are OperationOutcome
-// resources. The routes are stateless and use no credentials, so replies
-// carry Access-Control-Allow-Origin: * for SMART apps and form fillers in a
-// browser. (An OPTIONS preflight is answered by serve's pre-routing handler
-// in server.cc, before any route runs.)
+// resources. The routes are stateless and use no credentials, so they are
+// registered for any origin (RouteOptions): replies carry
+// Access-Control-Allow-Origin: * for SMART apps and form fillers in a
+// browser, and the server answers the OPTIONS preflight (app.cc).
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -23,6 +23,8 @@
 
 namespace norotriage::server {
 namespace {
+
+constexpr RouteOptions kAnyOrigin{.any_origin = true};
 
 constexpr char kFhirJson[] = "application/fhir+json";
 
@@ -46,7 +48,6 @@ void ReplyFhir(const httplib::Request& req, httplib::Response& res, int status, 
   res.body = std::move(body);
   res.headers.erase("Content-Type");
   res.set_header("Content-Type", ReplyType(req));
-  AllowAnyOrigin(res);
 }
 
 void ReplyIssue(const httplib::Request& req, httplib::Response& res, const fhir::FhirIssue& issue) {
@@ -68,7 +69,8 @@ void RegisterFhirRoutes(httplib::Server& http, ServerContext& ctx) {
                return;
              }
              ReplyFhir(req, res, 200, fhir::QuestionnaireJson(*ctx.kb, BaseUrl(ctx.base_url, req)));
-           });
+           },
+           kAnyOrigin);
 
   AddRoute(http, "POST", "/fhir/QuestionnaireResponse/$assess",
            [&ctx](const httplib::Request& req, httplib::Response& res) {
@@ -88,7 +90,8 @@ void RegisterFhirRoutes(httplib::Server& http, ServerContext& ctx) {
                return;
              }
              ReplyFhir(req, res, 200, std::move(bundle).value());
-           });
+           },
+           kAnyOrigin);
 }
 
 }  // namespace norotriage::server

@@ -247,3 +247,54 @@ test('CDS Hooks discovery names the patient-view service', async () => {
   assert.equal(services[0].id, 'norotriage');
   assert.match(services[0].prefetch.questionnaireResponse, /\{\{context\.patientId\}\}/);
 });
+
+test('a page on another origin can call the CDS service and $assess (CORS preflight), not the private API',
+  async () => {
+    const { context, page, problems } = await newPage(browser, { viewport: { width: 800, height: 600 } });
+    try {
+      await page.goto(`${statics.url}/`);  // 127.0.0.1:<another port>: another origin
+      const qr = {
+        resourceType: 'QuestionnaireResponse', status: 'completed',
+        item: [{ linkId: 'group-patient', item: [{ linkId: 'age_years', answer: [{ valueDecimal: 45 }] }] },
+          { linkId: 'group-back', item: [{ linkId: 'back_pain', answer: [{ valueBoolean: true }] },
+            { linkId: 'saddle_numbness', answer: [{ valueBoolean: true }] }] }],
+      };
+      // Each fetch sends a JSON body with a Content-Type (and the CDS one an
+      // Authorization header, as CDS clients do): the browser asks first with
+      // an OPTIONS preflight, and reads the reply only if the server allows it.
+      const results = await page.evaluate(async ({ base, qr }) => {
+        const call = async (path, headers, body) => {
+          try {
+            const res = await fetch(`${base}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+            return { status: res.status, body: await res.json(), requestId: res.headers.get('X-Request-Id') };
+          } catch (e) {
+            return { error: String(e) };
+          }
+        };
+        return {
+          cds: await call('/cds-services/norotriage',
+            { 'Content-Type': 'application/json', Authorization: 'Bearer e30.e30.sig' },
+            { hookInstance: 'd1577c69-dfbe-44ad-ba6d-3e05e953b2ea', hook: 'patient-view',
+              context: { userId: 'Practitioner/1', patientId: 'p1' }, prefetch: { questionnaireResponse: qr } }),
+          assess: await call('/fhir/QuestionnaireResponse/$assess', { 'Content-Type': 'application/fhir+json' }, qr),
+          badService: await call('/cds-services/other', { 'Content-Type': 'application/json' }, {}),
+          privateApi: await call('/v1/assess', { 'Content-Type': 'application/json' },
+            { findings: { age_years: 45, back_pain: true } }),
+        };
+      }, { base: server.url, qr });
+      assert.equal(results.cds.status, 200, JSON.stringify(results.cds));
+      assert.equal(results.cds.body.cards[0].indicator, 'critical');
+      assert.match(results.cds.requestId, /^[0-9a-f]{16}$/, 'X-Request-Id is exposed to the page');
+      assert.equal(results.assess.status, 200, JSON.stringify(results.assess));
+      assert.equal(results.assess.body.resourceType, 'Bundle');
+      // An error reply is readable too.
+      assert.equal(results.badService.status, 404);
+      assert.equal(results.badService.body.error.code, 'not_found');
+      // /v1 is not open to other origins: the browser refuses to hand over the reply.
+      assert.match(results.privateApi.error || '', /TypeError|Failed to fetch/);
+      // The browser logs the refused call; nothing else went wrong.
+      assert.deepEqual(problems.filter((p) => !/v1\/assess|CORS|Failed to (load|fetch)/i.test(p)), []);
+    } finally {
+      await context.close();
+    }
+  });

@@ -112,6 +112,13 @@ def main():
 
     hn = load_json(os.path.join(d, "http-norotriage.json"))
     hx = load_json(os.path.join(d, "http-nginx.json"))
+    hnd = load_json(os.path.join(d, "http-norotriage-doc.json"))
+    hxd = load_json(os.path.join(d, "http-nginx-doc.json"))
+    try:
+        with open(os.path.join(d, "http-doc-bytes.txt")) as f:
+            doc_bytes = int(f.read().strip())
+    except (OSError, ValueError):
+        doc_bytes = None
     try:
         with open(os.path.join(d, "http-body-bytes.txt")) as f:
             body_bytes = int(f.read().strip())
@@ -174,6 +181,12 @@ def main():
             f"p99 {n(ms(hx['p99_us']), 2)} ms")
         r = ratio(hn["requests_per_second"], hx["requests_per_second"])
         row("HTTP: norotriage / nginx requests/s", n(r, 2), "≥ 0.50", r >= 0.5 if r else None)
+        if hnd and hxd:
+            size = f"{doc_bytes:,}-byte" if doc_bytes else "fixed"
+            row(f"HTTP layer alone: GET /v1/openapi.json ({size} document, no assessment), norotriage / nginx",
+                f"{n(hnd['requests_per_second'])} / {n(hxd['requests_per_second'])} requests/s = "
+                f"{n(ratio(hnd['requests_per_second'], hxd['requests_per_second']), 2)}; "
+                f"norotriage p99 {n(ms(hnd['p99_us']), 2)} ms")
     else:
         row("HTTP: `norotriage serve` vs nginx", f"not run: {http_skip or 'no results'}")
     if st:

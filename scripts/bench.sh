@@ -12,7 +12,8 @@
 #   3. peer      npm json-rules-engine on the exported flag rules, on the first
 #                BENCH_PEER_LINES of the same file, checked line by line (bench/peer)
 #   4. http      wrk on POST /v1/assess of `norotriage serve`, and on nginx
-#                answering the same body (bench/http), loopback only
+#                answering the same body (bench/http), loopback only; then
+#                GET /v1/openapi.json on both (the HTTP layer alone)
 #   5. start-up  hyperfine on `norotriage assess FILE`
 #
 # Environment (all optional):
@@ -180,7 +181,10 @@ if want http; then
     code="$(curl -s -o "$TMP/nginx/html/assess.json" -w '%{http_code}' -X POST \
       -H 'Content-Type: application/json' --data-binary "@$REQUEST_FILE" "$url")"
     [ "$code" = 200 ] || { echo "bench: POST $url answered $code" >&2; exit 1; }
-    chmod 644 "$TMP/nginx/html/assess.json"
+    # The HTTP layer alone: a fixed document both servers send as it is.
+    doc_url="${url%/v1/assess}/v1/openapi.json"
+    curl -sf -o "$TMP/nginx/html/openapi.json" "$doc_url"
+    chmod 644 "$TMP/nginx/html/assess.json" "$TMP/nginx/html/openapi.json"
     port="$(free_port)"
     sed -e "s|@PREFIX@|$TMP/nginx|g" -e "s|@PORT@|$port|g" bench/http/nginx.conf > "$TMP/nginx/nginx.conf"
     nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" &
@@ -191,12 +195,20 @@ if want http; then
       sleep 0.1
     done
     wc -c < "$TMP/nginx/html/assess.json" > "$OUT/http-body-bytes.txt"
-    for target in norotriage nginx; do
-      [ "$target" = norotriage ] && u="$url" || u="$nginx_url"
-      BODY="$REQUEST_FILE" wrk -t2 -c64 -d"${HTTP_SECONDS}s" --latency -s bench/http/post.lua "$u" \
-        > "$OUT/http-$target.txt"
-      tail -n 1 "$OUT/http-$target.txt" > "$OUT/http-$target.json"
-      grep -E 'Requests/sec|Latency  ' "$OUT/http-$target.txt" | sed "s/^/$target: /" >&2
+    wc -c < "$TMP/nginx/html/openapi.json" > "$OUT/http-doc-bytes.txt"
+    # POST /v1/assess (the product), then GET of the fixed document (the HTTP
+    # layer alone: no assessment), each on norotriage and on nginx.
+    for run in norotriage nginx norotriage-doc nginx-doc; do
+      case "$run" in
+        norotriage) u="$url" body="$REQUEST_FILE" ;;
+        nginx) u="$nginx_url" body="$REQUEST_FILE" ;;
+        norotriage-doc) u="$doc_url" body="" ;;
+        nginx-doc) u="http://127.0.0.1:$port/v1/openapi.json" body="" ;;
+      esac
+      BODY="$body" wrk -t2 -c64 -d"${HTTP_SECONDS}s" --latency -s bench/http/post.lua "$u" \
+        > "$OUT/http-$run.txt"
+      tail -n 1 "$OUT/http-$run.txt" > "$OUT/http-$run.json"
+      grep -E 'Requests/sec|Latency  ' "$OUT/http-$run.txt" | sed "s/^/$run: /" >&2
     done
   fi
 fi

@@ -1,11 +1,15 @@
 -- wrk script of scripts/bench.sh: POSTs one fixed request (the file named by
--- the BODY environment variable) as JSON, and at the end prints one line of
--- JSON with the throughput, latency percentiles (microseconds) and errors.
-local f = assert(io.open(os.getenv("BODY"), "rb"))
-wrk.method = "POST"
-wrk.body = f:read("*a")
-f:close()
-wrk.headers["Content-Type"] = "application/json"
+-- the BODY environment variable) as JSON -- or, without BODY, GETs the URL --
+-- and at the end prints one line of JSON with the throughput, latency
+-- percentiles (microseconds) and errors.
+local body_file = os.getenv("BODY")
+if body_file and body_file ~= "" then
+  local f = assert(io.open(body_file, "rb"))
+  wrk.method = "POST"
+  wrk.body = f:read("*a")
+  f:close()
+  wrk.headers["Content-Type"] = "application/json"
+end
 
 function done(summary, latency, requests)
   local e = summary.errors

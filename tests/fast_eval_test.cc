@@ -113,6 +113,53 @@ TEST(FastEvalTest, AgreesWithPostfixEvalOnGeneratedRequests) {
   EXPECT_GT(fired_total, 1000);  // the requests exercise true flags, not only false ones
 }
 
+// The filter in front of TrueFlags and FirstTrueConsistencyRule never drops
+// a true condition: both give what evaluating every condition gives, also on
+// values no valid request has (which the consistency rules reject).
+TEST(FastEvalTest, ConditionFiltersMissNothing) {
+  auto kb = KnowledgeBase::LoadBuiltin();
+  ASSERT_TRUE(kb.ok()) << kb.status().ToString();
+  const auto& ckb = kb.value()->compiled();
+  const auto& fast = internal::FastOf(ckb);
+  testing::RequestGenerator gen(ckb);
+  testing::Rng rng(99);
+  std::vector<uint32_t> fired(ckb.flags.size());
+  int rules_broken = 0;
+  for (int n = 0; n < 5000; ++n) {
+    Findings findings(ckb.findings.size());
+    const auto values = gen.Generate(rng);
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (values[i] && !values[i]->is_null()) {
+        const auto& f = ckb.findings[i];
+        const auto& v = *values[i];
+        if (v.is_boolean()) findings.set(i, v.get<bool>() ? 1 : 0);
+        else if (v.is_number()) findings.set(i, v.get<double>());
+        else if (v.is_string()) {
+          for (size_t k = 0; k < f.choices.size(); ++k) {
+            if (f.choices[k] == v.get<std::string>()) findings.set(i, static_cast<double>(k));
+          }
+        }
+      }
+    }
+    internal::RequestState st;
+    internal::PrepareState(ckb, findings, &st);
+    const double* v = st.values.data();
+    const size_t count = fast.TrueFlags(v, fired.data());
+    std::vector<uint32_t> want;
+    for (size_t i = 0; i < ckb.flags.size(); ++i) {
+      if (internal::Eval(ckb.program, ckb.flags[i].when, v) == internal::kTrue) want.push_back(static_cast<uint32_t>(i));
+    }
+    ASSERT_EQ(std::vector<uint32_t>(fired.begin(), fired.begin() + count), want);
+    int first = -1;
+    for (size_t i = 0; i < ckb.consistency.size() && first < 0; ++i) {
+      if (internal::Eval(ckb.program, ckb.consistency[i].error_if, v) == internal::kTrue) first = static_cast<int>(i);
+    }
+    ASSERT_EQ(fast.FirstTrueConsistencyRule(v), first);
+    rules_broken += first >= 0;
+  }
+  EXPECT_GT(rules_broken, 0);  // the generator breaks rules now and then, before it filters
+}
+
 TEST(FastEvalTest, FlagsReadingOnlyFindingsAreMarkedSo) {
   const CompiledKb& kb = Kb().compiled();
   const FastProgram& fast = internal::FastOf(kb);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "eval/evaluator.h"
 
@@ -64,7 +65,12 @@ FastProgram::FastProgram(const CompiledKb& kb)
     for (const auto& t : p.types) Add(t.when);
   }
   for (const auto& r : kb.review) Add(r.present);
-  for (const auto& f : kb.flags) flags_.push_back(EntryOf(f.when));
+  std::vector<Cond> conds;
+  for (const auto& f : kb.flags) {
+    flags_.push_back(EntryOf(f.when));
+    conds.push_back(f.when);
+  }
+  flag_filter_ = FilterOf(conds);
   for (const auto& m : kb.medicines) {
     MedicineConds mc;
     if (m.is_review) {
@@ -80,10 +86,13 @@ FastProgram::FastProgram(const CompiledKb& kb)
     medicines_.push_back(mc);
   }
   consistency_on_findings_ = true;
+  conds.clear();
   for (const auto& c : kb.consistency) {
     consistency_.push_back(EntryOf(c.error_if));
+    conds.push_back(c.error_if);
     consistency_on_findings_ = consistency_on_findings_ && !ReadsDerived(c.error_if);
   }
+  consistency_filter_ = FilterOf(conds);
 }
 
 void FastProgram::Add(Cond cond) {
@@ -337,17 +346,132 @@ bool FastProgram::MedicineIsTrue(uint32_t i, const double* v) const {
   return ::norotriage::internal::Eval(*prog_, e.cond, v) == kTrue;
 }
 
+bool FastProgram::LeafRange(const FastNode& leaf, Tri want, Range* r) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  const double c = leaf.value;
+  Range g;
+  // The leaf is true when x is not NaN and (lo <= x <= hi) != invert.
+  switch (leaf.op) {
+    case FastOp::kBool: g.lo = 0, g.hi = 0, g.invert = true; break;      // x != 0
+    case FastOp::kEq: g.lo = c, g.hi = c; break;
+    case FastOp::kNe: g.lo = c, g.hi = c, g.invert = true; break;
+    case FastOp::kLt: g.lo = c, g.hi = kInf, g.invert = true; break;     // not x >= c
+    case FastOp::kLe: g.lo = -kInf, g.hi = c; break;
+    case FastOp::kGt: g.lo = -kInf, g.hi = c, g.invert = true; break;    // not x <= c
+    case FastOp::kGe: g.lo = c, g.hi = kInf; break;
+    case FastOp::kKnown:  // true for any x but NaN; never unknown, so false only for NaN
+      if (want != kTrue) return false;
+      g.lo = -kInf, g.hi = kInf;
+      break;
+    case FastOp::kIn: {
+      // True only when bit int(x) of the mask is set: then x > lowest - 1
+      // and x < highest + 1 (a wider range is still a necessary condition).
+      if (want != kTrue || leaf.mask == 0) return false;
+      const int lowest = __builtin_ctzll(leaf.mask), highest = 63 - __builtin_clzll(leaf.mask);
+      g.lo = lowest - 1, g.hi = highest + 1;
+      break;
+    }
+    default: return false;  // kSum
+  }
+  // Not NaN, a comparison is false exactly when it is not true.
+  if (want == kFalse && leaf.op != FastOp::kKnown && leaf.op != FastOp::kIn) {
+    g.invert = !g.invert;
+  } else if (want != kTrue) {
+    return false;
+  }
+  g.slot = leaf.slot;
+  *r = g;
+  return true;
+}
+
+bool FastProgram::NecessaryRanges(int32_t node, Tri want, std::vector<Range>* out) const {
+  const FastNode& p = nodes_[node];
+  if (!IsOperator(p.op)) {
+    Range r;
+    if (!LeafRange(p, want, &r)) return false;
+    out->push_back(r);
+    return true;
+  }
+  if (p.op == FastOp::kNot) return NecessaryRanges(node + 1, static_cast<Tri>(2 - want), out);
+  const bool every = (p.op == FastOp::kAnd && want == kTrue) || (p.op == FastOp::kOr && want == kFalse);
+  if (every) {
+    // Every operand has the value: the tests of any one of them will do (the fewest).
+    std::vector<Range> best, tmp;
+    bool found = false;
+    int32_t c = node + 1;
+    for (int i = 0; i < p.n; c += nodes_[c].size, ++i) {
+      tmp.clear();
+      if (NecessaryRanges(c, want, &tmp) && (!found || tmp.size() < best.size())) {
+        best = tmp;
+        found = true;
+      }
+    }
+    if (found) out->insert(out->end(), best.begin(), best.end());
+    return found;
+  }
+  // AND false, OR true: some operand has the value. At least k of n: true
+  // needs a true operand (k >= 1), false a false one (k <= n).
+  if (p.op == FastOp::kAtLeast && (want == kTrue ? p.k < 1 : p.k > p.n)) return false;
+  if (want != kTrue && want != kFalse) return false;
+  const size_t size = out->size();
+  int32_t c = node + 1;
+  for (int i = 0; i < p.n; c += nodes_[c].size, ++i) {
+    if (!NecessaryRanges(c, want, out)) {
+      out->resize(size);
+      return false;
+    }
+  }
+  return true;
+}
+
+FastProgram::Filter FastProgram::FilterOf(const std::vector<Cond>& conds) const {
+  Filter f;
+  f.always.assign((conds.size() + 63) / 64, 0);
+  for (size_t i = 0; i < conds.size(); ++i) {
+    if (i % 64 == 0) f.blocks.push_back(static_cast<uint32_t>(f.ranges.size()));
+    const size_t first = f.ranges.size();
+    const Root* r = RootOf(conds[i]);
+    if (r && NecessaryRanges(r->node, kTrue, &f.ranges)) {
+      for (size_t k = first; k < f.ranges.size(); ++k) f.ranges[k].flag = static_cast<uint32_t>(i);
+    } else {
+      f.always[i / 64] |= uint64_t{1} << (i % 64);
+    }
+  }
+  f.blocks.push_back(static_cast<uint32_t>(f.ranges.size()));
+  return f;
+}
+
+// Without branches: most conditions are false, in no pattern a branch
+// predictor could learn.
+inline uint64_t FastProgram::MaybeTrue(const Filter& f, size_t b, const double* v) {
+  uint64_t maybe = f.always[b];
+  for (uint32_t k = f.blocks[b]; k < f.blocks[b + 1]; ++k) {
+    const Range& r = f.ranges[k];
+    const double x = v[r.slot];
+    const bool in = (x >= r.lo) & (x <= r.hi);
+    const bool pass = (x == x) & (in != r.invert);
+    maybe |= uint64_t{pass} << (r.flag % 64);
+  }
+  return maybe;
+}
+
 size_t FastProgram::TrueFlags(const double* v, uint32_t* out) const {
   size_t count = 0;
-  for (size_t i = 0; i < flags_.size(); ++i) {
-    if (EntryIsTrue(flags_[i], v)) out[count++] = static_cast<uint32_t>(i);
+  for (size_t b = 0; b < flag_filter_.always.size(); ++b) {
+    for (uint64_t maybe = MaybeTrue(flag_filter_, b, v); maybe != 0; maybe &= maybe - 1) {
+      const size_t i = b * 64 + static_cast<size_t>(__builtin_ctzll(maybe));
+      if (EntryIsTrue(flags_[i], v)) out[count++] = static_cast<uint32_t>(i);
+    }
   }
   return count;
 }
 
 int FastProgram::FirstTrueConsistencyRule(const double* v) const {
-  for (size_t i = 0; i < consistency_.size(); ++i) {
-    if (EntryIsTrue(consistency_[i], v)) return static_cast<int>(i);
+  for (size_t b = 0; b < consistency_filter_.always.size(); ++b) {
+    for (uint64_t maybe = MaybeTrue(consistency_filter_, b, v); maybe != 0; maybe &= maybe - 1) {
+      const size_t i = b * 64 + static_cast<size_t>(__builtin_ctzll(maybe));
+      if (EntryIsTrue(consistency_[i], v)) return static_cast<int>(i);
+    }
   }
   return -1;
 }

@@ -152,8 +152,37 @@ class FastProgram {
   Entry EntryOf(Cond cond) const;
   bool EntryIsTrue(const Entry& e, const double* v) const;
 
+  // A test without branches on one value, for Filter: it passes when
+  // x = values[slot] is not NaN and (lo <= x <= hi) != invert.
+  struct Range {
+    double lo = 0, hi = 0;
+    uint16_t slot = 0;
+    bool invert = false;
+    uint32_t flag = 0;  // the condition (index into its list) that may be true when it passes
+  };
+  // A leaf whose value is `want` only if `r` passes (over-approximating).
+  static bool LeafRange(const FastNode& leaf, Tri want, Range* r);
+  // Appends to *out tests one of which passes whenever the subtree at `node`
+  // has the value `want`; false (and *out as it was) when there are none.
+  bool NecessaryRanges(int32_t node, Tri want, std::vector<Range>* out) const;
+
+  // A filter over a list of conditions (flags, consistency rules): condition
+  // i can only be true when one of its ranges passes, or when bit i % 64 of
+  // always[i / 64] is set (it has no ranges). Ranges are in the list's order;
+  // blocks[b] is the first range of conditions 64b.., and blocks.back() the end.
+  struct Filter {
+    std::vector<Range> ranges;
+    std::vector<uint32_t> blocks;
+    std::vector<uint64_t> always;
+  };
+  Filter FilterOf(const std::vector<Cond>& conds) const;
+  // Bit i set: condition 64b + i may be true (a clear bit: it is not).
+  static uint64_t MaybeTrue(const Filter& f, size_t b, const double* v);
+
   std::vector<Entry> flags_;        // parallel to kb.flags
+  Filter flag_filter_;
   std::vector<Entry> consistency_;  // parallel to kb.consistency
+  Filter consistency_filter_;
   bool consistency_on_findings_ = false;
   std::vector<MedicineConds> medicines_;  // parallel to kb.medicines
   std::vector<Entry> medicine_conds_;

@@ -79,5 +79,41 @@ TEST_F(RequestParserTest, DeepNestingAndHugeInputAreRejectedCleanly) {
   EXPECT_THAT(r.error().message, HasSubstr("larger than"));
 }
 
+// ParseRequestInto reuses one Request for many texts (batch mode): each
+// result is what ParseRequest gives for that text alone, whatever came
+// before it, errors included.
+TEST_F(RequestParserTest, ParseIntoAReusedRequestEqualsAFreshParse) {
+  const char* texts[] = {
+      R"({"ref": "a", "findings": {"age_years": 30, "back_pain": true, "back_pain_score": 7, "thirst": "thirsty"}})",
+      R"({"findings": {"age_years": 8, "leg_aches": true, "sex": null}})",
+      R"({"findings": {"age_years": 30, "back_pain": "yes"}})",  // an error after a valid request
+      R"({"ref": "b", "findings": {"age_years": 70}})",
+      R"({"findings": {"back_pain": true}})",  // no age
+      R"({"ref": "c", "findings": {}})",
+  };
+  Request reused;
+  for (int round = 0; round < 2; ++round) {
+    for (const char* text : texts) {
+      const auto fresh = ParseRequest(*kb_, text);
+      const auto error = ParseRequestInto(*kb_, text, ParseOptions{}, &reused);
+      ASSERT_EQ(fresh.ok(), !error.has_value()) << text;
+      if (error) {
+        EXPECT_EQ(error->path, fresh.error().path) << text;
+        EXPECT_EQ(error->message, fresh.error().message) << text;
+        continue;
+      }
+      EXPECT_EQ(reused.ref, fresh.value().ref) << text;
+      EXPECT_EQ(reused.declined, fresh.value().declined) << text;
+      ASSERT_EQ(reused.findings.size(), fresh.value().findings.size());
+      for (size_t i = 0; i < reused.findings.size(); ++i) {
+        EXPECT_EQ(reused.findings.known(i), fresh.value().findings.known(i)) << text << " finding " << i;
+        if (reused.findings.known(i)) {
+          EXPECT_EQ(reused.findings.get(i), fresh.value().findings.get(i)) << text;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace norotriage

@@ -5,6 +5,7 @@
 #ifndef NOROTRIAGE_ENGINE_H_
 #define NOROTRIAGE_ENGINE_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,13 @@ struct ParseOptions {
 // Budget: linear in the size of `json`; inputs over 1 MiB are rejected.
 Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_view json,
                                          const ParseOptions& options = {});
+
+// ParseRequest into a request the caller keeps, reusing its buffers (batch
+// mode parses millions). Returns nullopt and sets *out to what ParseRequest
+// returns, or returns ParseRequest's error (*out is then unspecified).
+// REQUIRES: out is not null; any earlier content of *out is replaced.
+std::optional<InputError> ParseRequestInto(const KnowledgeBase& kb, std::string_view json,
+                                           const ParseOptions& options, Request* out);
 
 // Assesses valid findings under the policy. REQUIRES: `findings` came from
 // ParseRequest (or is equally valid) for this `kb`. The result borrows text

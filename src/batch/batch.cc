@@ -27,21 +27,27 @@ namespace {
 
 using internal::JsonWriter;
 
-// Consecutive input lines and, once a worker is done, their results. Chunks
-// are reused (see RunBatch), so the buffers keep their capacity: no
-// allocation per line, and no page faults on fresh output buffers.
+// Input lines and, once a worker is done, their results. Chunks are reused
+// (see RunBatch), so the buffers keep their capacity: no allocation per line,
+// and no page faults on fresh buffers.
 struct Chunk {
+  struct Line {
+    size_t offset = 0, length = 0;  // in text, without the newline (and a \r before it)
+    uint64_t number = 0;            // 1-based input line number
+  };
   uint64_t index = 0;        // order of the chunk in the input
-  uint64_t first_line = 0;   // 1-based input line number of the first line
-  std::string text;          // the lines, back to back, without newlines
-  std::vector<std::pair<size_t, size_t>> lines;  // {offset, length} in text
+  // The input as read, newlines included: the reader reads into it (no copy
+  // per line). Only [0, used) holds input; its size only grows.
+  std::string text;
+  size_t used = 0;
+  std::vector<Line> lines;   // the lines that are not blank, in input order
   std::string output;        // filled by a worker
   uint64_t results = 0, errors = 0;
   bool done = false;
 
-  std::string_view line(size_t i) const { return std::string_view(text).substr(lines[i].first, lines[i].second); }
+  std::string_view line(size_t i) const { return std::string_view(text).substr(lines[i].offset, lines[i].length); }
   void Reset() {
-    text.clear();
+    used = 0;
     lines.clear();
     output.clear();
     results = errors = 0;
@@ -122,73 +128,32 @@ void Process(const KnowledgeBase& kb, const CompactText* compact, Chunk* chunk) 
   std::string& out = chunk->output;
   out.reserve(chunk->lines.size() * (compact ? 160 : 8192));
   internal::CompactResult result;  // reused for every line of the chunk
+  Request req;                     // likewise
   for (size_t i = 0; i < chunk->lines.size(); ++i) {
     const std::string_view line = chunk->line(i);
-    auto req = ParseRequest(kb, line);
-    if (!req.ok()) {
+    if (auto error = ParseRequestInto(kb, line, ParseOptions{}, &req)) {
       ++chunk->errors;
       JsonWriter w(&out);
       w.BeginObject();
       if (auto ref = RefOf(line)) { w.Key("ref"); w.String(*ref); }
-      w.Key("line"); w.Int(static_cast<long long>(chunk->first_line + i));
+      w.Key("line"); w.Int(static_cast<long long>(chunk->lines[i].number));
       w.Key("error");
       w.BeginObject();
-      w.Key("path"); w.String(req.error().path);
-      w.Key("message"); w.String(req.error().message);
+      w.Key("path"); w.String(error->path);
+      w.Key("message"); w.String(error->message);
       w.EndObject();
       w.EndObject();
     } else if (compact) {
       ++chunk->results;
-      internal::AssessCompactInto(kb.compiled(), req.value().findings, &result);
-      WriteCompact(req.value(), result, *compact, &out);
+      internal::AssessCompactInto(kb.compiled(), req.findings, &result);
+      WriteCompact(req, result, *compact, &out);
     } else {
       ++chunk->results;
-      internal::AppendJson(Assess(kb, req.value()), &out);
+      internal::AppendJson(Assess(kb, req), &out);
     }
     out += '\n';
   }
 }
-
-// Reads lines from a FILE in large blocks.
-class LineReader {
- public:
-  explicit LineReader(std::FILE* in) : in_(in), buf_(1 << 20) {}
-  // Appends the next line, without its newline, to *line (a trailing \r is
-  // dropped); false at the end. Sets *error on a read error.
-  bool Next(std::string* line, bool* error) {
-    const size_t first = line->size();
-    while (true) {
-      if (pos_ == len_) {
-        len_ = std::fread(buf_.data(), 1, buf_.size(), in_);
-        pos_ = 0;
-        if (len_ == 0) {
-          if (std::ferror(in_)) *error = true;
-          if (line->size() == first && !partial_) return false;
-          partial_ = false;
-          return true;
-        }
-      }
-      const char* start = buf_.data() + pos_;
-      const char* nl = static_cast<const char*>(std::memchr(start, '\n', len_ - pos_));
-      if (nl) {
-        line->append(start, nl - start);
-        pos_ += (nl - start) + 1;
-        partial_ = false;
-        if (line->size() > first && line->back() == '\r') line->pop_back();
-        return true;
-      }
-      line->append(start, len_ - pos_);
-      partial_ = true;
-      pos_ = len_;
-    }
-  }
-
- private:
-  std::FILE* in_;
-  std::vector<char> buf_;
-  size_t pos_ = 0, len_ = 0;
-  bool partial_ = false;
-};
 
 bool Blank(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
@@ -251,10 +216,22 @@ Status RunBatch(const KnowledgeBase& kb, std::FILE* in, std::FILE* out, const Ba
     }
   };
 
-  LineReader reader(in);
+  // The reader reads blocks straight into the chunk's text and notes where
+  // its lines are; the unfinished line at the end of a block moves to the
+  // next chunk once this one is submitted.
+  const size_t block = std::clamp<size_t>(options.lines_per_chunk * 64, 4096, 1 << 20);
   bool read_error = false;
   uint64_t line_no = 0, index = 0;
+  size_t scan = 0;  // in chunk->text: where the next line starts
   auto chunk = std::make_unique<Chunk>();
+  // A line [start, end) of chunk->text, its newline (if any) not included.
+  auto add_line = [&](size_t start, size_t end, bool newline) {
+    ++line_no;
+    if (newline && end > start && chunk->text[end - 1] == '\r') --end;  // CRLF
+    if (Blank(std::string_view(chunk->text).substr(start, end - start))) return;
+    chunk->lines.push_back({start, end - start, line_no});
+    ++stats->lines;
+  };
   auto submit = [&] {
     if (chunk->lines.empty()) return;
     std::unique_lock lock(mu);
@@ -266,6 +243,7 @@ Status RunBatch(const KnowledgeBase& kb, std::FILE* in, std::FILE* out, const Ba
     cv.wait(lock, [&] { return window.size() < max_in_flight; });
     chunk->index = index++;
     todo.push_back(chunk.get());
+    Chunk* full = chunk.get();
     window.push_back(std::move(chunk));
     if (!spare.empty()) {
       chunk = std::move(spare.back());
@@ -274,28 +252,32 @@ Status RunBatch(const KnowledgeBase& kb, std::FILE* in, std::FILE* out, const Ba
     lock.unlock();
     cv.notify_all();
     if (!chunk) chunk = std::make_unique<Chunk>();
+    // The unfinished line moves over. `full` is read by a worker now, but
+    // its bytes from `scan` on belong to no line: nobody else reads them.
+    const size_t rest = full->used - scan;
+    if (chunk->text.size() < rest + block) chunk->text.resize(std::max(rest + block, 2 * chunk->text.size()));
+    std::memcpy(chunk->text.data(), full->text.data() + scan, rest);
+    chunk->used = rest;
+    scan = 0;
   };
   while (true) {
-    // Lines are read straight into the chunk's text.
-    size_t start = chunk->text.size();
-    if (!reader.Next(&chunk->text, &read_error)) break;
-    ++line_no;
-    const size_t len = chunk->text.size() - start;
-    if (Blank(std::string_view(chunk->text).substr(start))) {
-      chunk->text.resize(start);
-      continue;
+    if (chunk->text.size() - chunk->used < block) {
+      chunk->text.resize(std::max(chunk->used + block, 2 * chunk->text.size()));
     }
-    // Lines keep their input numbers: a chunk holds consecutive lines only.
-    if (!chunk->lines.empty() && chunk->first_line + chunk->lines.size() != line_no) {
-      const std::string moved = chunk->text.substr(start);
-      chunk->text.resize(start);
-      submit();
-      start = chunk->text.size();
-      chunk->text += moved;
+    const size_t n = std::fread(chunk->text.data() + chunk->used, 1, block, in);
+    if (n == 0) {
+      if (std::ferror(in)) read_error = true;
+      if (chunk->used > scan) add_line(scan, chunk->used, /*newline=*/false);  // no final newline
+      scan = chunk->used;
+      break;
     }
-    if (chunk->lines.empty()) chunk->first_line = line_no;
-    chunk->lines.emplace_back(start, len);
-    ++stats->lines;
+    const char* text = chunk->text.data();
+    const size_t end = chunk->used + n;
+    for (const char* nl; (nl = static_cast<const char*>(std::memchr(text + scan, '\n', end - scan)));) {
+      add_line(scan, nl - text, /*newline=*/true);
+      scan = nl - text + 1;
+    }
+    chunk->used = end;
     if (chunk->lines.size() >= options.lines_per_chunk) {
       submit();
       if (options.progress) options.progress(stats->lines);

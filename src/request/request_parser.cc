@@ -183,11 +183,21 @@ std::optional<InputError> ParseFindings(const KnowledgeBase& kb, od::value val, 
 
 }  // namespace
 
-Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_view json,
-                                         const ParseOptions& options) {
-  if (json.size() > kMaxRequestBytes) {
-    return Err("$", fmt::format("the request is larger than {} bytes", kMaxRequestBytes));
-  }
+namespace {
+
+// Empties *req for the findings of `kb`, keeping its buffers.
+void Reset(const KnowledgeBase& kb, Request* req) {
+  const size_t n = kb.compiled().findings.size();
+  thread_local Findings unknown;  // all unknown: copied into the kept buffer
+  if (unknown.size() != n) unknown = Findings(n);
+  req->ref.reset();
+  req->findings = unknown;
+  req->declined.assign(n, false);
+}
+
+// The whole request, read by simdjson. REQUIRES: *req is empty (Reset) and
+// json.size() <= kMaxRequestBytes.
+std::optional<InputError> ParseWithSimdjson(const KnowledgeBase& kb, std::string_view json, Request* req) {
   thread_local od::parser parser;  // not thread-safe: one per thread
   // simdjson reads up to SIMDJSON_PADDING bytes past the end: parse a padded
   // copy, in a buffer kept per thread rather than allocated per request.
@@ -206,9 +216,6 @@ Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_vi
   }
   od::object obj;
   if (auto e = doc.get_object().get(obj)) return Malformed(e);
-  Request req;
-  req.findings = Findings(kb.findings().size());
-  req.declined.assign(kb.findings().size(), false);
   bool have_findings = false, have_ref = false;
   for (auto field : obj) {
     std::string_view key;
@@ -231,11 +238,11 @@ Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_vi
       std::string_view s;
       if (auto e = v.get_string().get(s)) return Malformed(e, "$.ref");
       if (s.size() > 256) return Err("$.ref", "is longer than 256 characters");
-      req.ref = std::string(s);
+      req->ref = std::string(s);
     } else if (key == "findings") {
       if (have_findings) return Err("$.findings", "is given twice");
       have_findings = true;
-      if (auto err = ParseFindings(kb, v, &req.findings, &req.declined)) return *err;
+      if (auto err = ParseFindings(kb, v, &req->findings, &req->declined)) return err;
     } else {
       return Err(IsIdentifier(key) ? fmt::format("$.{}", key) : fmt::format("$[\"{}\"]", Shown(key)),
                  "unknown field (a request has \"ref\" and \"findings\")");
@@ -246,6 +253,11 @@ Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_vi
     return Err("$", "unexpected text after the JSON object");
   }
   if (!have_findings) return Err("$.findings", "is required");
+  return std::nullopt;
+}
+
+// The checks after the JSON: the age, and the consistency rules.
+std::optional<InputError> CheckRequest(const KnowledgeBase& kb, const ParseOptions& options, const Request& req) {
   const auto& ckb = kb.compiled();
   if (options.require_age && !req.findings.known(ckb.age_slot)) return Err("$.findings.age_years", "is required");
   // The consistency rules read findings only (as a rule): then the findings
@@ -260,6 +272,25 @@ Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_vi
     broken = fast.FirstTrueConsistencyRule(st.values.data());
   }
   if (broken >= 0) return Err(FindingPath(ckb.consistency[broken].path), ckb.consistency[broken].message);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<InputError> ParseRequestInto(const KnowledgeBase& kb, std::string_view json,
+                                           const ParseOptions& options, Request* out) {
+  if (json.size() > kMaxRequestBytes) {
+    return Err("$", fmt::format("the request is larger than {} bytes", kMaxRequestBytes));
+  }
+  Reset(kb, out);
+  if (auto err = ParseWithSimdjson(kb, json, out)) return err;
+  return CheckRequest(kb, options, *out);
+}
+
+Result<Request, InputError> ParseRequest(const KnowledgeBase& kb, std::string_view json,
+                                         const ParseOptions& options) {
+  Request req;
+  if (auto err = ParseRequestInto(kb, json, options, &req)) return *std::move(err);
   return req;
 }
 

@@ -150,6 +150,14 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
   for (size_t s = 0; s < kb.findings.size(); ++s) {
     if (derived.hydration_open.test(s) && reach[s] < 0) reach[s] = static_cast<int>(a.disposition);
   }
+  // A question no answer can be given to is not asked: every value breaks a
+  // consistency rule (a detail of a complaint answered "no").
+  std::vector<double> answers(request.findings.data(), request.findings.data() + kb.findings.size());
+  for (size_t s = 0; s < kb.findings.size(); ++s) {
+    if (reach[s] >= 0 && fast.refused_answers().EveryAnswerRefused(fast, static_cast<int>(s), answers.data())) {
+      reach[s] = -1;
+    }
+  }
   for (int level = 3; level >= 0; --level) {
     for (size_t s = 0; s < kb.findings.size(); ++s) {
       if (reach[s] != level) continue;

@@ -46,7 +46,7 @@ std::vector<std::string> IdsOf(const std::vector<FindingSpec>& findings) {
 
 FastProgram::FastProgram(const CompiledKb& kb)
     : prog_(&kb.program), findings_(kb.findings.size()), hydration_slot_(kb.hydration_slot), roots_(kb.program.code.size() + 1),
-      finding_table_(IdsOf(kb.findings)) {
+      finding_table_(IdsOf(kb.findings)), refused_answers_(kb) {
   Add(kb.hydration.severe);
   Add(kb.hydration.some);
   for (const auto& [id, c] : kb.definitions) Add(c);
@@ -464,6 +464,10 @@ size_t FastProgram::TrueFlags(const double* v, uint32_t* out) const {
     }
   }
   return count;
+}
+
+bool FastProgram::ConsistencyRuleIsTrue(uint32_t i, const double* v) const {
+  return EntryIsTrue(consistency_[i], v);
 }
 
 int FastProgram::FirstTrueConsistencyRule(const double* v) const {

@@ -25,6 +25,7 @@
 #include "compile/compiled_kb.h"
 #include "compile/finding_table.h"
 #include "compile/program.h"
+#include "eval/refused_answers.h"
 
 namespace norotriage::internal {
 
@@ -74,6 +75,11 @@ class FastProgram {
   int FirstTrueConsistencyRule(const double* values) const;
   // True when no consistency rule reads a derived value.
   bool consistency_on_findings() const { return consistency_on_findings_; }
+  // IsTrue of kb.consistency[i].error_if.
+  bool ConsistencyRuleIsTrue(uint32_t i, const double* values) const;
+
+  // The questions the consistency rules leave no answer to (refused_answers.h).
+  const RefusedAnswers& refused_answers() const { return refused_answers_; }
 
   // The conditions of kb.medicines[m], as indexes for MedicineValue and
   // MedicineIsTrue: [first, first + count) of each list, in the rule's order.
@@ -187,6 +193,7 @@ class FastProgram {
   std::vector<MedicineConds> medicines_;  // parallel to kb.medicines
   std::vector<Entry> medicine_conds_;
   FindingTable finding_table_;
+  RefusedAnswers refused_answers_;
 };
 
 // The fast form of `kb`, built on the first call and kept in kb.fast_cache.

@@ -8,6 +8,7 @@
 
 #include "compile/compiled_kb.h"
 #include "eval/evaluator.h"
+#include "eval/fast_eval.h"
 #include "eval/request_state.h"
 #include "norotriage/engine.h"
 #include "norotriage/interview.h"
@@ -188,29 +189,9 @@ class Selector {
     for (size_t i = 0; i < kb_.findings.size(); ++i) inverted_[i] = neg[i] > 0 && pos[i] == 0;
   }
 
-  // Values worth trying for a finding: every choice, both bools, and for a
-  // number its range ends and each threshold the rules compare it with.
-  std::vector<double> Probes(int slot) const {
-    const FindingSpec& f = kb_.findings[slot];
-    std::vector<double> out;
-    if (f.type == FindingType::kBool) return {0, 1};
-    if (f.type == FindingType::kChoice) {
-      for (size_t c = 0; c < f.choices.size(); ++c) out.push_back(static_cast<double>(c));
-      return out;
-    }
-    out = {f.min, f.max};
-    const double step = f.type == FindingType::kInteger ? 1 : 0.01;
-    for (const auto& in : kb_.program.code) {
-      bool uses = in.op == internal::Op::kCompare && in.slot == slot;
-      if (in.op == internal::Op::kSum) {
-        for (int i = 0; i < in.n; ++i) uses = uses || kb_.program.sum_slots[in.slot + i] == slot;
-      }
-      if (!uses) continue;
-      for (double v : {in.value - step, in.value, in.value + step}) {
-        if (v >= f.min && v <= f.max) out.push_back(v);
-      }
-    }
-    return out;
+  // Values worth trying for a finding (refused_answers.h).
+  const std::vector<double>& Probes(int slot) const {
+    return internal::FastOf(kb_).refused_answers().Probes(slot);
   }
 
   // The state of the request with `slot` set to `value`.

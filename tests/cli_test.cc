@@ -7,12 +7,15 @@
 // vignette_test.cc's job).
 
 #include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -571,6 +574,46 @@ TEST_F(CliTest, EpisodeBadInputWritesNothing) {
   RunResult exported = Run({"episode", "--db", db, "export", id});
   ASSERT_EQ(exported.exit_code, 0) << exported;
   EXPECT_EQ(json::parse(exported.out)["checkins"].size(), 0u);
+}
+
+// On a terminal, batch mode draws a progress line with a bar (the input is a
+// file of known size), erases it, and ends with the summary. Run under a
+// pseudo-terminal, as a person at a shell would.
+TEST_F(CliTest, BatchDrawsAProgressBarOnATerminal) {
+  // One request per line: the multi-line sample folded onto one line.
+  std::string one_line = kSelfCareRequest;
+  std::replace(one_line.begin(), one_line.end(), '\n', ' ');
+  std::string lines;
+  for (int i = 0; i < 5000; ++i) lines += one_line + "\n";
+  const std::string in = TempFile("requests.jsonl", lines);
+  const std::string out = (dir_ / "results.jsonl").string();
+
+  int master = -1;
+  const pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+  ASSERT_GE(pid, 0) << "forkpty: " << std::strerror(errno);
+  if (pid == 0) {  // child: stdin, stdout and stderr are the terminal
+    alarm(kTimeoutSeconds);
+    execl(NOROTRIAGE_BINARY, NOROTRIAGE_BINARY, "batch", in.c_str(), "-o", out.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  std::string screen;
+  char buf[4096];
+  while (true) {
+    pollfd p{master, POLLIN, 0};
+    if (poll(&p, 1, kTimeoutSeconds * 1000) <= 0) break;
+    const ssize_t n = read(master, buf, sizeof buf);
+    if (n <= 0) break;  // EIO once the child has exited and closed the terminal
+    screen.append(buf, static_cast<size_t>(n));
+  }
+  close(master);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << screen;
+  EXPECT_EQ(WEXITSTATUS(status), 0) << screen;
+  EXPECT_TRUE(std::regex_search(screen, std::regex(R"(\r\x1b\[K\[[#.]{20}\] +[0-9]+%  [0-9,]+ lines)"))) << screen;
+  EXPECT_NE(screen.find("\r\x1b[Kbatch: 5000 lines, 5000 results, 0 errors"), std::string::npos) << screen;
+  const std::string results = ReadFile(out);
+  EXPECT_EQ(std::count(results.begin(), results.end(), '\n'), 5000);
 }
 
 }  // namespace

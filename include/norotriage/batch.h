@@ -20,8 +20,9 @@ struct BatchOptions {
   int threads = 1;          // workers, >= 1
   bool compact = false;     // only disposition, flags, hydration status and medicine advice
   size_t lines_per_chunk = 2048;
-  // Called now and then from the reading thread with lines read so far.
-  std::function<void(uint64_t lines)> progress;
+  // Called now and then from the reading thread with the non-blank lines and
+  // the bytes read so far.
+  std::function<void(uint64_t lines, uint64_t bytes)> progress;
 };
 
 struct BatchStats {

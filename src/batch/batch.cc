@@ -221,7 +221,7 @@ Status RunBatch(const KnowledgeBase& kb, std::FILE* in, std::FILE* out, const Ba
   // next chunk once this one is submitted.
   const size_t block = std::clamp<size_t>(options.lines_per_chunk * 64, 4096, 1 << 20);
   bool read_error = false;
-  uint64_t line_no = 0, index = 0;
+  uint64_t line_no = 0, index = 0, bytes_read = 0;
   size_t scan = 0;  // in chunk->text: where the next line starts
   auto chunk = std::make_unique<Chunk>();
   // A line [start, end) of chunk->text, its newline (if any) not included.
@@ -265,6 +265,7 @@ Status RunBatch(const KnowledgeBase& kb, std::FILE* in, std::FILE* out, const Ba
       chunk->text.resize(std::max(chunk->used + block, 2 * chunk->text.size()));
     }
     const size_t n = std::fread(chunk->text.data() + chunk->used, 1, block, in);
+    bytes_read += n;
     if (n == 0) {
       if (std::ferror(in)) read_error = true;
       if (chunk->used > scan) add_line(scan, chunk->used, /*newline=*/false);  // no final newline
@@ -280,7 +281,7 @@ Status RunBatch(const KnowledgeBase& kb, std::FILE* in, std::FILE* out, const Ba
     chunk->used = end;
     if (chunk->lines.size() >= options.lines_per_chunk) {
       submit();
-      if (options.progress) options.progress(stats->lines);
+      if (options.progress) options.progress(stats->lines, bytes_read);
     }
   }
   submit();

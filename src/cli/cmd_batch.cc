@@ -1,4 +1,5 @@
 // norotriage batch [IN|-] [-o OUT] [--threads N] [--compact]
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -6,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/progress.h"
 #include "norotriage/batch.h"
 
 namespace norotriage::cli {
@@ -39,18 +41,19 @@ Command BatchCommand() {
               BatchOptions options;
               options.threads = o->threads;
               options.compact = o->compact;
-              const bool tty = isatty(STDERR_FILENO);
-              if (tty) {
-                options.progress = [](uint64_t lines) {
-                  fmt::print(stderr, "\r{} lines...", lines);
-                  std::fflush(stderr);
-                };
+              // A progress line on a terminal; a bar when the input's size is known.
+              std::shared_ptr<ProgressLine> progress;
+              if (isatty(STDERR_FILENO)) {
+                struct stat st {};
+                const bool sized = fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode);
+                progress = std::make_shared<ProgressLine>(stderr, sized ? static_cast<uint64_t>(st.st_size) : 0);
+                options.progress = [progress](uint64_t lines, uint64_t bytes) { progress->Update(lines, bytes); };
               }
               BatchStats stats;
               Status s = RunBatch(*kb, in, out, options, &stats);
               if (in != stdin) std::fclose(in);
               if (out != stdout && std::fclose(out) != 0) s = Status::Unavailable("writing the output failed");
-              if (tty) fmt::print(stderr, "\r");
+              if (progress) progress->Clear();
               fmt::print(stderr, "batch: {} lines, {} results, {} errors, {:.0f} records/s ({} threads{})\n",
                          stats.lines, stats.results, stats.errors,
                          stats.seconds > 0 ? static_cast<double>(stats.lines) / stats.seconds : 0.0, o->threads,

@@ -536,6 +536,27 @@ def choose_mechanism(requested, root):
     return "mount"
 
 
+def readable_sanitizer_suppressions(root):
+    """In a sanitizer build (scripts/sanitize.sh) the *SAN_OPTIONS name
+    suppression files in the build tree, which user nobody may not reach
+    either: copies them into `root` and points the options (inherited by every
+    child) at the copies."""
+    for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"):
+        value = os.environ.get(var)
+        if not value:
+            continue
+        parts = []
+        for part in value.split(":"):
+            if part.startswith("suppressions="):
+                src = part.split("=", 1)[1]
+                dst = os.path.join(root, f"{var.lower()}-{os.path.basename(src)}")
+                shutil.copy(src, dst)
+                os.chmod(dst, 0o644)
+                part = "suppressions=" + dst
+            parts.append(part)
+        os.environ[var] = ":".join(parts)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--binary", required=True)
@@ -559,6 +580,7 @@ def main():
         binary = os.path.join(root, "norotriage")
         shutil.copy(a.binary, binary)
         os.chmod(binary, 0o755)
+        readable_sanitizer_suppressions(root)
     env = Env(binary, mechanism, root, request)
     cases = [cli_readonly, cli_diskfull, server_readonly_at_start, server_readonly_after_start, server_diskfull,
              fresh_db_on_full_disk]

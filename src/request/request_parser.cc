@@ -181,10 +181,6 @@ std::optional<InputError> ParseFindings(const KnowledgeBase& kb, od::value val, 
   return std::nullopt;
 }
 
-}  // namespace
-
-namespace {
-
 // Empties *req for the findings of `kb`, keeping its buffers.
 void Reset(const KnowledgeBase& kb, Request* req) {
   const size_t n = kb.compiled().findings.size();

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "assess_test_util.h"
+#include "compile/compiled_kb.h"
 #include "interview_simulator.h"
 #include "norotriage/interview.h"
 
@@ -81,24 +82,34 @@ TEST(InterviewTest, ReachesEveryVignettesDispositionAndFlags) {
   EXPECT_LE(median, 12);
 }
 
-TEST(InterviewTest, FirstScreensAreAgeComplaintWeight) {
+TEST(InterviewTest, FirstScreensAreAboutYouThenComplaint) {
+  // One "About you" form (age first, then sex and weight), then the
+  // complaint checklist; a finding already given is left off.
   const KnowledgeBase& kb = Kb();
   Request req;
   req.findings = Findings(kb.findings().size());
   req.declined.assign(kb.findings().size(), false);
   InterviewStep s1 = NextStep(kb, req);
   ASSERT_FALSE(s1.done);
+  EXPECT_EQ(s1.screen->stage, "opening");
+  EXPECT_EQ(s1.screen->kind, ScreenKind::kForm);
+  EXPECT_EQ(s1.screen->title, kb.compiled().interview.opening_title);
+  ASSERT_EQ(s1.screen->questions.size(), 3u);
   EXPECT_EQ(s1.screen->questions[0].finding, "age_years");
+  EXPECT_EQ(s1.screen->questions[1].finding, "sex");
+  EXPECT_EQ(s1.screen->questions[2].finding, "weight_kg");
+  EXPECT_EQ(s1.screen->questions[1].why, kb.compiled().interview.why_applies);
   req.findings.set(kb.FindingIndex("age_years"), 40);
   InterviewStep s2 = NextStep(kb, req);
-  EXPECT_EQ(s2.screen->kind, ScreenKind::kChecklist);
-  EXPECT_EQ(s2.screen->questions[0].finding, "back_pain");
+  EXPECT_EQ(s2.screen->id, "opening:form:sex+weight_kg");
+  req.findings.set(kb.FindingIndex("sex"), 0);
+  req.declined[kb.FindingIndex("weight_kg")] = true;
+  InterviewStep s3 = NextStep(kb, req);
+  EXPECT_EQ(s3.screen->kind, ScreenKind::kChecklist);
+  EXPECT_EQ(s3.screen->questions[0].finding, "back_pain");
   req.findings.set(kb.FindingIndex("back_pain"), 1);
   req.findings.set(kb.FindingIndex("leg_aches"), 0);
   req.findings.set(kb.FindingIndex("leg_cramps"), 0);
-  InterviewStep s3 = NextStep(kb, req);
-  EXPECT_EQ(s3.screen->questions[0].finding, "weight_kg");
-  req.declined[kb.FindingIndex("weight_kg")] = true;
   InterviewStep s4 = NextStep(kb, req);
   EXPECT_EQ(s4.screen->stage, "emergency");
   for (const auto& q : s4.screen->questions) {

@@ -45,15 +45,19 @@ class Selector {
                                                          : iv_.order_default;
     for (size_t i = 0; i < order.size(); ++i) group_rank_[order[i]] = static_cast<int>(i);
     FindInverted();
+    sex_slot_ = kb_.finding_index.count("sex") ? kb_.finding_index.at("sex") : -1;
   }
 
   std::optional<Screen> Next() {
     if (auto s = Opening()) return s;
     for (Level level : {Level::kEmergency, Level::kUrgent, Level::kRoutine}) {
-      if (level <= a_.disposition) break;
-      if (auto s = Raising(level)) return s;
+      if (level > a_.disposition) stages_.push_back({level, false, {}});
     }
-    return Care();
+    stages_.push_back({a_.disposition, true, {}});  // care
+    for (size_t i = 0; i < stages_.size(); ++i) {
+      if (!AsksOf(i).empty()) return Pick(i);
+    }
+    return std::nullopt;
   }
 
  private:
@@ -66,9 +70,11 @@ class Selector {
     return i < iv_.complaint_slots.size() && IsTrue(iv_.complaint_slots[i]);
   }
 
+  // The opening screens (interview.yaml `opening`), each showing only what
+  // is not yet asked: the complaint checklist, a question, or a form.
   std::optional<Screen> Opening() {
-    for (const std::string& entry : iv_.opening) {
-      if (entry == "complaint") {
+    for (const std::vector<std::string>& entry : iv_.opening) {
+      if (entry.size() == 1 && entry[0] == "complaint") {
         std::vector<Ask> asks;
         for (int s : iv_.complaint_slots) {
           if (!Asked(s)) asks.push_back({s, Level::kSelfCare, iv_.complaint_why});
@@ -80,13 +86,27 @@ class Selector {
         }
         continue;
       }
-      int slot = kb_.finding_index.at(entry);
-      if (Asked(slot)) continue;
-      const std::string& why = slot == kb_.age_slot ? iv_.why_age : slot == kb_.weight_slot ? iv_.why_weight : iv_.complaint_why;
-      return Build("opening", ScreenKind::kQuestion, kb_.findings[slot].question, {{slot, Level::kSelfCare, why}});
+      std::vector<Ask> asks;
+      for (const std::string& id : entry) {
+        int slot = kb_.finding_index.at(id);
+        if (!Asked(slot)) asks.push_back({slot, Level::kSelfCare, WhyOpening(slot)});
+      }
+      if (asks.empty()) continue;
+      if (asks.size() == 1) return Build("opening", ScreenKind::kQuestion, kb_.findings[asks[0].slot].question, asks);
+      return Build("opening", ScreenKind::kForm, iv_.opening_title, asks);
     }
     return std::nullopt;
   }
+
+  const std::string& WhyOpening(int slot) const {
+    if (slot == kb_.age_slot) return iv_.why_age;
+    if (slot == kb_.weight_slot) return iv_.why_weight;
+    if (slot == sex_slot_ && !iv_.why_applies.empty()) return iv_.why_applies;  // TEMP until applicability
+    return iv_.complaint_why;
+  }
+
+  bool Waiting(int) const { return false; }  // TEMP until applicability
+  std::vector<Ask> TakePrerequisites(std::vector<Ask>*) const { return {}; }  // TEMP
 
   std::string WhyFlags(const std::vector<std::string_view>& flag_ids) const {
     std::vector<std::string_view> titles;
@@ -107,9 +127,25 @@ class Selector {
     return out;
   }
 
-  // The open findings that could take the disposition to `level`, in the
-  // complaint's group order, then vocabulary order.
-  std::optional<Screen> Raising(Level level) {
+  // A stage of the interview after the opening: the findings that could
+  // raise the disposition to one level, or (care) what the care plan needs.
+  struct Stage {
+    Level level = Level::kSelfCare;
+    bool care = false;
+    std::optional<std::vector<Ask>> asks;  // worked out when first needed
+  };
+
+  // The findings stage `i` would ask, in the order to ask them.
+  const std::vector<Ask>& AsksOf(size_t i) {
+    Stage& st = stages_[i];
+    if (!st.asks) st.asks = st.care ? CareAsks() : RaisingAsks(st.level);
+    return *st.asks;
+  }
+
+  // The open findings that could take the disposition to `level`: those one
+  // answer could settle first, then in the complaint's group order, then
+  // vocabulary order.
+  std::vector<Ask> RaisingAsks(Level level) {
     std::vector<Ask> asks;
     for (const auto& u : a_.unanswered) {
       if (u.could_reach != level) continue;
@@ -119,11 +155,17 @@ class Selector {
       ask.decisive = Decisive(slot, level, u.for_flags);
       asks.push_back(std::move(ask));
     }
-    const int stage = static_cast<int>(level);
-    return Pick(asks, LevelId(level), iv_.checklist_title[stage], iv_.form_title[stage]);
+    std::stable_sort(asks.begin(), asks.end(), [&](const Ask& x, const Ask& y) {
+      if (x.decisive != y.decisive) return x.decisive;
+      return Rank(x) != Rank(y) ? Rank(x) < Rank(y) : x.slot < y.slot;
+    });
+    return asks;
   }
 
-  std::optional<Screen> Care() {
+  // What the care plan still needs: hydration signs that could change the
+  // fluid plan, medicine-safety questions when pain relief is relevant, the
+  // days of a pain that has a review point; in group order.
+  std::vector<Ask> CareAsks() {
     internal::RequestState st;
     internal::PrepareState(kb_, req_.findings, &st);
     const double* v = st.values.data();
@@ -162,7 +204,7 @@ class Selector {
       add(days, iv_.why_pain_course);
     }
     std::stable_sort(asks.begin(), asks.end(), [&](const Ask& x, const Ask& y) { return Rank(x) < Rank(y); });
-    return Pick(asks, "care", iv_.checklist_title[0], iv_.form_title[0], /*sort=*/false);
+    return asks;
   }
 
   // Bool findings that the clinical rules only ever use as "= false": their
@@ -256,33 +298,53 @@ class Selector {
     return it == group_rank_.end() ? 1000 : it->second;
   }
 
-  // Yes/no findings as one checklist when there are two or more; otherwise
-  // the other questions as one form (with a lone yes/no among them).
-  std::optional<Screen> Pick(std::vector<Ask> asks, std::string_view stage, std::string_view checklist_title,
-                             std::string_view form_title, bool sort = true) {
-    if (asks.empty()) return std::nullopt;
-    if (sort) {
-      std::stable_sort(asks.begin(), asks.end(), [&](const Ask& x, const Ask& y) {
-        if (x.decisive != y.decisive) return x.decisive;
-        return Rank(x) != Rank(y) ? Rank(x) < Rank(y) : x.slot < y.slot;
-      });
+  // Tick lists hold the signs whose "yes" is the worrying answer; one whose
+  // worrying answer is "no" (e.g. "You can keep drinks down") is a question.
+  bool Tickable(int slot) const { return kb_.findings[slot].type == FindingType::kBool && !inverted_[slot]; }
+
+  // The screen for stage `i`: its yes/no findings as one checklist when there
+  // are two or more; otherwise its other questions as one form (with a lone
+  // yes/no among them). A screen with room left is topped up with findings of
+  // the same kind from the later stages, so that a short remainder does not
+  // take a screen of its own.
+  std::optional<Screen> Pick(size_t i) {
+    std::vector<Ask> asks = AsksOf(i);
+    const Stage& st = stages_[i];
+    const std::string_view stage = st.care ? std::string_view("care") : LevelId(st.level);
+    const int title = st.care ? 0 : static_cast<int>(st.level);
+    // What decides who a finding applies to is asked before the finding.
+    if (std::vector<Ask> first = TakePrerequisites(&asks); !first.empty()) {
+      return Build(stage, first.size() == 1 ? ScreenKind::kQuestion : ScreenKind::kForm,
+                   first.size() == 1 ? std::string_view(kb_.findings[first[0].slot].question)
+                                     : std::string_view(iv_.form_title[title]),
+                   first);
     }
-    // Tick lists hold the signs whose "yes" is the worrying answer; one whose
-    // worrying answer is "no" (e.g. "You can keep drinks down") is a question.
     std::vector<Ask> bools, others;
-    for (auto& a : asks) {
-      bool tickable = kb_.findings[a.slot].type == FindingType::kBool && !inverted_[a.slot];
-      (tickable ? bools : others).push_back(a);
-    }
+    for (auto& a : asks) (Tickable(a.slot) ? bools : others).push_back(a);
     if (bools.size() >= 2) {
       if (bools.size() > static_cast<size_t>(iv_.max_checklist_items)) bools.resize(iv_.max_checklist_items);
       AddCompanions(&bools);
-      return Build(stage, ScreenKind::kChecklist, checklist_title, bools);
+      TopUp(i, /*tickable=*/true, iv_.max_checklist_items, &bools);
+      return Build(stage, ScreenKind::kChecklist, iv_.checklist_title[title], bools);
     }
     others.insert(others.end(), bools.begin(), bools.end());
     if (others.size() > static_cast<size_t>(iv_.max_form_questions)) others.resize(iv_.max_form_questions);
+    TopUp(i, /*tickable=*/false, iv_.max_form_questions, &others);
     if (others.size() == 1) return Build(stage, ScreenKind::kQuestion, kb_.findings[others[0].slot].question, others);
-    return Build(stage, ScreenKind::kForm, form_title, others);
+    return Build(stage, ScreenKind::kForm, iv_.form_title[title], others);
+  }
+
+  // Fills `list` up to `room` with the findings of the stages after `i` that
+  // go on the same kind of screen, stage by stage in their own order.
+  void TopUp(size_t i, bool tickable, int room, std::vector<Ask>* list) {
+    for (size_t j = i + 1; j < stages_.size() && list->size() < static_cast<size_t>(room); ++j) {
+      for (const Ask& a : AsksOf(j)) {
+        if (list->size() >= static_cast<size_t>(room)) break;
+        if (Tickable(a.slot) != tickable || Waiting(a.slot)) continue;
+        if (std::any_of(list->begin(), list->end(), [&](const Ask& b) { return b.slot == a.slot; })) continue;
+        list->push_back(a);
+      }
+    }
   }
 
   Screen Build(std::string_view stage, ScreenKind kind, std::string_view title, const std::vector<Ask>& asks) {
@@ -340,6 +402,8 @@ class Selector {
   const internal::InterviewRules& iv_;
   std::map<std::string, int> group_rank_;
   std::vector<bool> inverted_;
+  std::vector<Stage> stages_;
+  int sex_slot_ = -1;
   internal::RequestState probe_;
 };
 

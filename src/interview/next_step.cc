@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -34,6 +35,7 @@ struct Ask {
   Level could_reach = Level::kSelfCare;
   std::string why;
   bool decisive = false;  // one answer alone could fire a flag at could_reach
+  int flags = 0;          // how many open flags at could_reach read it
 };
 
 class Selector {
@@ -45,7 +47,8 @@ class Selector {
                                                          : iv_.order_default;
     for (size_t i = 0; i < order.size(); ++i) group_rank_[order[i]] = static_cast<int>(i);
     FindInverted();
-    sex_slot_ = kb_.finding_index.count("sex") ? kb_.finding_index.at("sex") : -1;
+    decides_.assign(kb_.findings.size(), false);
+    if (kb_.finding_index.count("sex")) decides_[kb_.finding_index.at("sex")] = true;
   }
 
   std::optional<Screen> Next() {
@@ -101,12 +104,14 @@ class Selector {
   const std::string& WhyOpening(int slot) const {
     if (slot == kb_.age_slot) return iv_.why_age;
     if (slot == kb_.weight_slot) return iv_.why_weight;
-    if (slot == sex_slot_ && !iv_.why_applies.empty()) return iv_.why_applies;  // TEMP until applicability
+    if (decides_[slot] && !iv_.why_applies.empty()) return iv_.why_applies;
     return iv_.complaint_why;
   }
 
-  bool Waiting(int) const { return false; }  // TEMP until applicability
-  std::vector<Ask> TakePrerequisites(std::vector<Ask>*) const { return {}; }  // TEMP
+  // Who a finding applies to arrives with CompiledKb::applicability (main's
+  // "KB format:" commit); until then every finding applies to everyone.
+  bool Waiting(int) const { return false; }
+  std::vector<Ask> TakePrerequisites(std::vector<Ask>*) const { return {}; }
 
   std::string WhyFlags(const std::vector<std::string_view>& flag_ids) const {
     std::vector<std::string_view> titles;
@@ -153,12 +158,18 @@ class Selector {
       if (Asked(slot) || Contradicts(slot)) continue;
       Ask ask{slot, level, WhyFlags(u.for_flags)};
       ask.decisive = Decisive(slot, level, u.for_flags);
+      ask.flags = static_cast<int>(u.for_flags.size());
       asks.push_back(std::move(ask));
     }
-    std::stable_sort(asks.begin(), asks.end(), [&](const Ask& x, const Ask& y) {
-      if (x.decisive != y.decisive) return x.decisive;
-      return Rank(x) != Rank(y) ? Rank(x) < Rank(y) : x.slot < y.slot;
-    });
+    // Decisive findings first; then, among questions that are not yes/no
+    // signs, those more flags read (temperature, vomiting, alertness: their
+    // answers settle many signs at once); then group and vocabulary order.
+    // (Yes/no signs and other questions go on different screens, so the
+    // flag count only orders the latter.)
+    auto key = [&](const Ask& a) {
+      return std::tuple(!a.decisive, Tickable(a.slot) ? 0 : -a.flags, Rank(a), a.slot);
+    };
+    std::stable_sort(asks.begin(), asks.end(), [&](const Ask& x, const Ask& y) { return key(x) < key(y); });
     return asks;
   }
 
@@ -281,7 +292,7 @@ class Selector {
       });
       if (!present) continue;
       for (int s : show) {
-        if (Asked(s) || inverted_[s]) continue;
+        if (Asked(s) || inverted_[s] || Waiting(s)) continue;
         if (std::any_of(list->begin(), list->end(), [&](const Ask& a) { return a.slot == s; })) continue;
         for (const auto& u : a_.unanswered) {
           if (u.finding == kb_.findings[s].id && u.could_reach > a_.disposition) {
@@ -321,13 +332,17 @@ class Selector {
     }
     std::vector<Ask> bools, others;
     for (auto& a : asks) (Tickable(a.slot) ? bools : others).push_back(a);
-    if (bools.size() >= 2) {
+    // A tick list goes first while it has two or more signs that alone could
+    // reach the level; then the other questions (temperature, vomiting, tummy
+    // pain...), whose answers often settle the remaining signs.
+    const auto decisive = std::count_if(bools.begin(), bools.end(), [](const Ask& a) { return a.decisive; });
+    if (bools.size() >= 2 && (decisive >= 2 || others.empty())) {
       if (bools.size() > static_cast<size_t>(iv_.max_checklist_items)) bools.resize(iv_.max_checklist_items);
       AddCompanions(&bools);
       TopUp(i, /*tickable=*/true, iv_.max_checklist_items, &bools);
       return Build(stage, ScreenKind::kChecklist, iv_.checklist_title[title], bools);
     }
-    others.insert(others.end(), bools.begin(), bools.end());
+    if (bools.size() < 2) others.insert(others.end(), bools.begin(), bools.end());
     if (others.size() > static_cast<size_t>(iv_.max_form_questions)) others.resize(iv_.max_form_questions);
     TopUp(i, /*tickable=*/false, iv_.max_form_questions, &others);
     if (others.size() == 1) return Build(stage, ScreenKind::kQuestion, kb_.findings[others[0].slot].question, others);
@@ -403,7 +418,7 @@ class Selector {
   std::map<std::string, int> group_rank_;
   std::vector<bool> inverted_;
   std::vector<Stage> stages_;
-  int sex_slot_ = -1;
+  std::vector<bool> decides_;  // read by some finding's asked_when (e.g. age, sex)
   internal::RequestState probe_;
 };
 

@@ -12,16 +12,15 @@ const { CAUDA_EQUINA_LABEL } = require('./helpers/walk');
 
 const env = useServerAndBrowser();
 
-// Answers the opening screens (age, the complaint, weight) as a person with back pain.
+// Answers the opening screens (about you: age, sex, weight; the complaint) as a person with back pain.
 async function toEmergencyChecklist(page) {
   await ui.startInterview(page, env.server.url);
   await page.getByLabel('How old are you, in years?').fill('45');
-  await ui.pressNext(page, 'opening:question:age_years');
+  await page.getByLabel('Male (boy or man)').check();
+  await page.getByLabel('How much do you weigh now, in kilograms?').fill('80');
+  await ui.pressNext(page, 'opening:form:age_years+sex+weight_kg');
   let info = await ui.screenInfo(page);
   await page.getByLabel('Pain in your back').check();
-  await ui.pressNext(page, info.id);
-  info = await ui.screenInfo(page);
-  await page.getByLabel('How much do you weigh now, in kilograms?').fill('80');
   await ui.pressNext(page, info.id);
   info = await ui.screenInfo(page);
   assert.equal(info.stage, 'emergency');

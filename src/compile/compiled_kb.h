@@ -51,6 +51,8 @@ struct HydrationRules {
   std::vector<Band> per_stool;  // plan A
   double ors_ml_per_kg = 75, over_hours = 4, ors_max_ml = 4000;
   std::vector<Band> ors_by_age; // plan B without weight
+  Cond fluid_limit_when;        // plan B: no volume when true (heart or kidney failure); empty: never
+  std::string fluid_limit_text; // what to do instead
   double iv_ml_per_kg = 100, first_ml_per_kg = 30, first_minutes = 30;
   double then_ml_per_kg = 70, then_hours = 2.5;
   double child_below_age = 16, adult_ml_per_kg = 30;
@@ -82,6 +84,8 @@ struct MedicineRule {
   std::string id, name;
   bool is_review = false;              // sick_day_rules style
   MedCondition review;                 // is_review only
+  Cond listed_when;                    // listed only when true; empty: always (review: review.when)
+  std::vector<std::string> notes;      // said with any advice but avoid (e.g. "not on broken skin")
   std::vector<MedCondition> avoid, caution;
   std::string ok_text;
   DoseRule dose;
@@ -115,6 +119,14 @@ struct ReviewRule {
   int days_slot = -1;
   int after_days = 0;
   Sources sources;
+};
+
+// A finding asked only of some people (FindingSpec::asked_when), compiled.
+struct Applicability {
+  int slot = -1;                 // the finding
+  Cond asked_when;               // reads only findings without an Applicability of their own
+  double otherwise = 0;          // the value read when asked_when is false and the finding not given
+  std::vector<int> reads;        // the finding slots asked_when reads (asked first by the interview)
 };
 
 struct ConsistencyRule {
@@ -197,7 +209,8 @@ struct CompiledKb {
   int age_slot = -1, weight_slot = -1, pre_weight_slot = -1;
   int keeps_fluids_down_slot = -1;
   // Findings that do not change during an illness (group "patient", except
-  // weight): a flag false on these alone can never apply to this person.
+  // weight, and group "medicines": long-term conditions and medicines): a
+  // flag false on these alone can never apply to this person.
   std::vector<int> static_slots;
   // Findings worked out from an episode's history (group "history"): never
   // asked as questions, so never listed in `unanswered`.
@@ -207,6 +220,7 @@ struct CompiledKb {
   Program program;
   std::vector<std::pair<std::string, Cond>> definitions;
   std::vector<ConsistencyRule> consistency;
+  std::vector<Applicability> applicability;             // in vocabulary order
   std::array<DispositionText, 4> dispositions;         // indexed by Level
   std::vector<FlagRule> flags;                         // highest level first, file order within
   HydrationRules hydration;

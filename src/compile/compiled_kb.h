@@ -9,6 +9,7 @@
 #ifndef NOROTRIAGE_COMPILE_COMPILED_KB_H_
 #define NOROTRIAGE_COMPILE_COMPILED_KB_H_
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <optional>
@@ -199,6 +200,13 @@ struct DispositionText {
   std::string label, summary;
 };
 
+// An item of kb.yaml `open_for_review`: a question of policy left to clinicians
+// (listed in the review pack, kb/review_pack.h; never read by the engine).
+struct OpenItem {
+  std::string id, text;
+  Sources sources;
+};
+
 struct CompiledKb {
   std::string version;
   std::vector<FindingSpec> findings;
@@ -233,9 +241,25 @@ struct CompiledKb {
   std::vector<std::pair<std::string, std::string>> sources;  // id, cite
   InterviewRules interview;
   HistoryTexts history;
+  std::vector<OpenItem> open_for_review;
+  // The source text of every condition the loader compiled, keyed by the
+  // start of its code (each compiled condition appends a fresh slice of
+  // `program`, so starts are unique), in rising order. Read with
+  // ConditionText; only the review pack uses it.
+  std::vector<std::pair<uint32_t, std::string>> condition_text;
 
   mutable FastCache fast_cache;  // derived on first use; see FastCache
 };
+
+// The source text of condition `c` as written in the knowledge base, or ""
+// when it has none (an empty condition, or one compiled outside the loader).
+inline std::string_view ConditionText(const CompiledKb& kb, Cond c) {
+  if (c.empty()) return {};
+  auto it = std::lower_bound(kb.condition_text.begin(), kb.condition_text.end(), c.begin,
+                             [](const auto& e, uint32_t b) { return e.first < b; });
+  return it != kb.condition_text.end() && it->first == c.begin ? std::string_view(it->second)
+                                                              : std::string_view();
+}
 
 }  // namespace norotriage::internal
 

@@ -11,7 +11,7 @@ namespace norotriage::internal {
 namespace {
 
 constexpr uint32_t kMagic = 0x424b544e;  // "NTKB"
-constexpr uint32_t kFormat = 5;          // bump on any change to the field lists below
+constexpr uint32_t kFormat = 6;          // bump on any change to the field lists below
 
 // One list of fields per type, shared by the writer and the reader.
 template <class A> void Fields(A& a, FindingSpec& f) {
@@ -46,6 +46,7 @@ template <class A> void Fields(A& a, ReviewRule& r) { a(r.pain, r.text, r.presen
 template <class A> void Fields(A& a, ConsistencyRule& c) { a(c.error_if, c.path, c.message); }
 template <class A> void Fields(A& a, Applicability& p) { a(p.slot, p.asked_when, p.otherwise, p.reads); }
 template <class A> void Fields(A& a, DispositionText& d) { a(d.label, d.summary); }
+template <class A> void Fields(A& a, OpenItem& o) { a(o.id, o.text, o.sources); }
 template <class A> void Fields(A& a, HistoryTexts& h) {
   a(h.score_change, h.pain_back, h.pain_legs, h.hydration_change, h.status_names, h.overdue, h.course_back,
     h.course_legs, h.sources);
@@ -60,7 +61,8 @@ template <class A> void Fields(A& a, CompiledKb& k) {
   a(k.version, k.findings, k.slot_names, k.slot_choices, k.weight_loss_slot, k.hydration_slot, k.age_slot,
     k.weight_slot, k.pre_weight_slot, k.keeps_fluids_down_slot, k.static_slots, k.history_slot, k.program.code,
     k.program.sum_slots, k.definitions, k.consistency, k.applicability, k.dispositions, k.flags, k.hydration, k.medicines,
-    k.mechanisms, k.pain_regions, k.self_care, k.expected, k.review, k.sources, k.interview, k.history);
+    k.mechanisms, k.pain_regions, k.self_care, k.expected, k.review, k.sources, k.interview, k.history,
+    k.open_for_review, k.condition_text);
 }
 
 template <class T> struct IsVector : std::false_type {};
@@ -181,6 +183,11 @@ Status CheckIndexes(const CompiledKb& kb) {
   for (int s : {kb.weight_loss_slot, kb.hydration_slot, kb.age_slot, kb.weight_slot, kb.pre_weight_slot,
                 kb.keeps_fluids_down_slot}) {
     if (s < 0 || static_cast<size_t>(s) >= slots) return Status::Corruption("knowledge-base image: bad slot");
+  }
+  for (size_t i = 1; i < kb.condition_text.size(); ++i) {
+    if (kb.condition_text[i - 1].first >= kb.condition_text[i].first) {
+      return Status::Corruption("knowledge-base image: condition texts out of order");
+    }
   }
   // Every condition must run within the evaluator's fixed stack and leave one value.
   std::vector<Cond> conds = {kb.hydration.severe, kb.hydration.some};

@@ -20,7 +20,8 @@ namespace {
 
 constexpr std::string_view kTopKeys[] = {
     "version", "sources", "dispositions", "findings", "consistency", "definitions", "hydration",
-    "flags", "medicines", "mechanisms", "pain_types", "self_care", "follow_up", "interview", "history"};
+    "flags", "medicines", "mechanisms", "pain_types", "self_care", "follow_up", "interview", "history",
+    "open_for_review"};
 
 // A top-level section and the file it came from. `reader` is null when the
 // section is absent (a default YAML::Node is a defined null node, so the node
@@ -65,6 +66,7 @@ class Loader {
     NT_RETURN_IF_ERROR(LoadFollowUp());
     NT_RETURN_IF_ERROR(LoadInterview());
     NT_RETURN_IF_ERROR(LoadHistory());
+    NT_RETURN_IF_ERROR(LoadOpenForReview());
     if (rule_count_ > limits_.max_rules) {
       return Status::InvalidArgument(fmt::format("the knowledge base has {} rules; the limit is {}",
                                                  rule_count_, limits_.max_rules));
@@ -276,6 +278,7 @@ class Loader {
       return r.Error(v, c.error().message, YamlReader::TextColumnShift(v) + c.error().offset);
     }
     *out = c.value();
+    kb_->condition_text.emplace_back(out->begin, v.Scalar());  // rising: code only grows
     return Status::Ok();
   }
 
@@ -868,6 +871,25 @@ class Loader {
     NT_RETURN_IF_ERROR(Course(r, course, "back", &h.course_back));
     NT_RETURN_IF_ERROR(Course(r, course, "legs", &h.course_legs));
     NT_RETURN_IF_ERROR(SourcesOf(r, n, &h.sources));
+    return Status::Ok();
+  }
+
+  // kb.yaml `open_for_review` (optional): questions of policy left to clinicians.
+  Status LoadOpenForReview() {
+    Section s = Get("open_for_review");
+    if (!s.reader) return Status::Ok();
+    const YamlReader& r = *s.reader;
+    NT_RETURN_IF_ERROR(r.CheckSeq(s.node, "open_for_review"));
+    std::set<std::string> seen;
+    for (const auto& e : s.node) {
+      NT_RETURN_IF_ERROR(r.CheckMap(e, {"id", "text", "sources"}, {"id", "text", "sources"}));
+      OpenItem o;
+      NT_RETURN_IF_ERROR(r.String(e, "id", true, &o.id));
+      NT_RETURN_IF_ERROR(CheckId(r, e, o.id, &seen, "open_for_review"));
+      NT_RETURN_IF_ERROR(r.String(e, "text", true, &o.text));
+      NT_RETURN_IF_ERROR(SourcesOf(r, e, &o.sources));
+      kb_->open_for_review.push_back(std::move(o));
+    }
     return Status::Ok();
   }
 

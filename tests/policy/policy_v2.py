@@ -357,7 +357,7 @@ def validate(request):
 
 def applicability(raw):
     """Map finding -> (asked_when: Kleene, otherwise_value)."""
-    age = exact(raw.get("age_years"))
+    age = raw.get("age_years")
     sex = raw.get("sex")
     could_conceive = AND(ne(sex, "male"), ge(age, 10), lt(age, 56))
     return {
@@ -403,16 +403,12 @@ def _assess_one(raw, variant):
     for k in na:
         f[k] = app[k][1]
 
-    def g(k):
-        v = f.get(k)
-        if v is None:
-            return None
-        t = VOCAB[k][0]
-        if t in (NUM, INT):
-            return exact(v)
-        return v
+    # numbers stay as parsed (JSON decimal -> double, as are the thresholds written below, so a
+    # comparison with a threshold is exact); arithmetic (weight loss, doses, volumes) uses exact()
+    g = f.get
 
     age = g("age_years")
+    age_exact = exact(age)
     sex = g("sex")
     temp = g("temperature_c")
     fever = ge(temp, 38)
@@ -442,11 +438,11 @@ def _assess_one(raw, variant):
     sciatica = g("sciatica")
     numb = g("leg_numbness")
     weak = g("leg_weakness")
-    B = lambda k: g(k)  # noqa: E731  booleans read as-is (None = unknown)
+    B = g  # booleans read as-is (None = unknown)
 
     # ---------------- hydration ----------------
-    w = g("weight_kg")
-    pre = g("pre_illness_weight_kg")
+    w = exact(g("weight_kg"))
+    pre = exact(g("pre_illness_weight_kg"))
     wl = None
     if w is not None and pre is not None:
         wl = 100 * (pre - w) / pre
@@ -581,7 +577,7 @@ def _assess_one(raw, variant):
         ("neutropenic_sepsis", E, AND(chemo, OR(fever, lt(temp, 36), shiver))),
         ("adrenal_crisis", E, AND(steroid, OR(eq(kfd, False), ge(vomits, 2), lethargic_or_worse))),
         ("lithium_toxicity", E, AND(lithium, OR(B("shaky_or_unsteady"), lethargic_or_worse))),
-        ("young_baby_fever", E, AND(lt(age, Fraction(1, 4)), fever)),
+        ("young_baby_fever", E, AND(lt(age, 0.25), fever)),
         ("testicular_torsion", E, B("testicle_pain")),
         # urgent
         ("spinal_infection", U, AND(back_pain, fever, OR(B("spinal_tenderness"), B("iv_drug_use"), immuno,
@@ -622,7 +618,7 @@ def _assess_one(raw, variant):
         ("uti_in_pregnancy", U, AND(urinary, pregnant)),
         ("insulin_and_vomiting", U, AND(eq(diabetes, "insulin"), vomiting_now)),
         ("sglt2_and_vomiting", U, AND(sglt2, vomiting_now)),
-        ("ketones_rising", U, AND(OR(has_diabetes, sglt2), ge(ketones, Fraction(16, 10)))),
+        ("ketones_rising", U, AND(OR(has_diabetes, sglt2), ge(ketones, 1.6))),
         ("steroid_sick_day", U, AND(steroid, OR(gut_upset, fever))),
         ("chemo_and_gut_upset", U, AND(chemo, gut_upset)),
         ("lithium_and_gut_upset", U, AND(lithium, gut_upset, ge(days, 1))),
@@ -659,7 +655,7 @@ def _assess_one(raw, variant):
     ibu_avoid = OR(H_ibu, eq(kfd, False), B("kidney_disease"), B("ulcer_or_gi_bleed"), B("anticoagulant"),
                    B("heart_failure"), pregnant, B("asthma_worse_with_nsaids"),
                    AND(B("bp_or_water_tablets"), OR(gi_ongoing, H_ibu)),
-                   lithium, B("regular_nsaid"), lt(age, Fraction(1, 4)), AND(lt(age, 16), lt(w, 5)))
+                   lithium, B("regular_nsaid"), lt(age, 0.25), AND(lt(age, 16), lt(w, 5)))
     if ibu_avoid is True:
         ibu = "avoid"
     elif ibu_avoid is None or OR(gi_ongoing, B("asthma"), ge(age, 65), B("heavy_alcohol"),
@@ -677,7 +673,7 @@ def _assess_one(raw, variant):
             open_keys.add("med.ibuprofen.max_mg_per_24h")
     meds["ibuprofen"] = {"advice": ibu, "dose": ibu_dose}
 
-    if age < Fraction(2, 12):
+    if age_exact < Fraction(2, 12):  # exact: 0.16666666666666666 is under 2/12
         para = "avoid"
     elif OR(B("liver_disease"), B("heavy_alcohol")) is True:
         para = "caution"
@@ -759,7 +755,8 @@ def flatten(res):
     if plan == "B":
         out["hydration.ors_ml"] = h.get("ors_ml")
         out["hydration.ors_ml_range"] = h.get("ors_ml_range")
-        out["hydration.over_hours"] = None if h.get("fluid_limit") else h.get("over_hours")
+        if not h.get("fluid_limit"):
+            out["hydration.over_hours"] = h.get("over_hours")
     for mid in MEDICINE_IDS:
         m = res["medicines"].get(mid)
         out["med.%s.present" % mid] = m is not None
@@ -785,10 +782,17 @@ MEDICINE_IDS = ["paracetamol", "ibuprofen", "ibuprofen_gel", "menthol_rub", "sic
 
 def assess(findings):
     """The policy's conclusion for one request's findings (assumed valid)."""
-    names = list(VARIANTS)
+    names = []
+    has = lambda k: findings.get(k) is not None  # noqa: E731
+    if has("weight_kg") and has("pre_illness_weight_kg") and not any(has(k) for k in HYDRATION_FINDINGS):
+        names.append("weights_assessed")
+    if has("vomits_24h") != has("stools_24h"):
+        names.append("sum_monotone")
+    fixed = {n: VARIANTS[n][0] for n in VARIANTS if n not in names}
     results = []
     for combo in itertools.product(*(VARIANTS[n] for n in names)):
-        results.append(_assess_one(findings, dict(zip(names, combo))))
+        combo = dict(zip(names, combo), **fixed)
+        results.append(_assess_one(findings, combo))
     base = results[0]
     open_keys = set(base["_open"])
     fb = flatten(base)

@@ -189,6 +189,8 @@ OPEN_DETAILS = [
     "hydration.assessed when the only hydration information is a weight loss computed from weight_kg "
     "and pre_illness_weight_kg (not in the Hydration table): both readings computed; fields on which "
     "they differ (assessed, ibuprofen advice) are left out for that request.",
+    "A weight-based dose that rounds down to 0 mg (weights under 1 kg, or under 2/3 kg for "
+    "paracetamol): a [0, 0] dose or no dose: not compared.",
     "'vomits_24h + stools_24h >= 4' (fluid_loss) with one term unknown: strict Kleene (unknown) or "
     "monotone (true when the known term alone is >= 4): both computed, left out where they differ.",
 ]
@@ -671,6 +673,8 @@ def _assess_one(raw, variant):
             d = floor10(min(10 * w, 400))
             ibu_dose = {"mg_per_dose": [d, d], "max_mg_per_24h": None}
             open_keys.add("med.ibuprofen.max_mg_per_24h")
+            if d == 0:  # under 1 kg: a dose that rounds down to 0 mg, or no dose? (open)
+                open_keys.update(("med.ibuprofen.dose", "med.ibuprofen.mg_per_dose"))
     meds["ibuprofen"] = {"advice": ibu, "dose": ibu_dose}
 
     if age_exact < Fraction(2, 12):  # exact: 0.16666666666666666 is under 2/12
@@ -687,6 +691,8 @@ def _assess_one(raw, variant):
             d = floor10(min(15 * w, 1000))
             para_dose = {"mg_per_dose": [d, d], "max_mg_per_24h": None}
             open_keys.add("med.paracetamol.max_mg_per_24h")
+            if d == 0:  # under 2/3 kg: a dose that rounds down to 0 mg, or no dose? (open)
+                open_keys.update(("med.paracetamol.dose", "med.paracetamol.mg_per_dose"))
         if para == "caution":
             open_keys.add("med.paracetamol.max_mg_per_24h")
     meds["paracetamol"] = {"advice": para, "dose": para_dose}

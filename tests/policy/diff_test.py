@@ -161,6 +161,8 @@ def check_invalid(binary, tmpdir, seed, threads):
     for (req, why), res in zip(cases, results):
         if not is_error(res):
             problems.append("accepted (%s): %s -> disposition %s" % (why, json.dumps(req), res.get("disposition")))
+        elif not str(res["error"].get("path", "")).startswith("$"):
+            problems.append("error without a JSON path (%s): %s" % (why, json.dumps(res["error"])))
     if rc == 0 and cases:
         problems.append("batch exit status 0 with invalid lines")
     # the single-request CLI: exit 65, an error naming a JSON path, no result on stdout
@@ -206,6 +208,7 @@ def main():
         failures += 1
     field_counts = collections.Counter()
     field_example = {}
+    field_pairs = collections.defaultdict(collections.Counter)
     rejected = collections.Counter()
     rejected_example = {}
     shown = 0
@@ -229,6 +232,7 @@ def main():
         for k, e, act in what:
             field_counts[k] += 1
             field_example.setdefault(k, (i, req, e, act))
+            field_pairs[k][(json.dumps(e), json.dumps(act))] += 1
         if shown < a.show:
             shown += 1
             print("--- mismatch #%d (request %d)" % (shown, i + 1))
@@ -252,7 +256,8 @@ def main():
     if field_counts:
         print("mismatches per field:")
         for k, c in sorted(field_counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            print("  %6d  %s" % (c, k))
+            pairs = ", ".join("%s->%s x%d" % (e[:30], act[:30], n) for (e, act), n in field_pairs[k].most_common(3))
+            print("  %6d  %-36s %s" % (c, k, pairs))
     if a.by_field_examples and field_example:
         print("one example per field:")
         for k in sorted(field_example):

@@ -101,9 +101,31 @@ def rand_number(rng, k, lo, hi, integer):
     return v
 
 
-def rand_value(rng, k, age):
+# the benign answer to each choice (a "calm" request mostly gives these)
+BENIGN = {"thirst": "normal", "skin_pinch": "normal", "alertness": "alert", "sciatica": "none",
+          "leg_numbness": "none", "leg_weakness": "none", "abdominal_pain": "none", "diabetes": "none",
+          "back_pain_site": "lower", "back_pain_trend": "better", "leg_aches_trend": "better"}
+# calm requests: numbers drawn from a benign range most of the time
+CALM = {"temperature_c": (36.0, 38.4), "hours_since_urine": (0, 9), "urinations_24h": (3, 8),
+        "days_since_onset": (0, 4), "back_pain_days": (0, 10), "leg_aches_days": (0, 6),
+        "back_pain_score": (0, 8), "leg_aches_score": (0, 8), "vomits_24h": (0, 4), "stools_24h": (0, 5),
+        "bedbound_days": (0, 3), "ketones_mmol": (0, 2), "pregnancy_weeks": (0, 0)}
+GOOD_TRUE = {"keeps_fluids_down", "back_pain", "leg_aches", "leg_cramps",
+             "back_pain_mechanical", "back_pain_began_with_vomiting"}
+
+
+def rand_value(rng, k, age, calm=False):
     spec = VOCAB[k]
     t = spec[0]
+    if calm:
+        r = rng.random()
+        if t == BOOL:
+            return r < (0.7 if k in GOOD_TRUE else 0.3 if k == "gi_ongoing" else 0.04)
+        if k in BENIGN and r < 0.85:
+            return BENIGN[k]
+        if k in CALM and r < 0.8:
+            a, b = CALM[k]
+            return rng.randint(int(a), int(b)) if t == INT else round(rng.uniform(a, b), rng.choice([0, 1]))
     if t == BOOL:
         return rng.random() < 0.35
     if t in (NUM, INT):
@@ -127,7 +149,7 @@ def make_consistent(rng, f):
     if "ketones_mmol" in f and f.get("diabetes") == "none" and f.get("sglt2_inhibitor") is False:
         f.pop("ketones_mmol")
     if f.get("sex") == "male":
-        if f.get("pregnancy_weeks", 0) > 0:
+        if (f.get("pregnancy_weeks") or 0) > 0:
             if rng.random() < 0.5:
                 f["pregnancy_weeks"] = 0
             else:
@@ -150,12 +172,24 @@ def one_request(rng, i):
     age = rand_age(rng)
     f = {"age_years": age}
     # per request: how sparse (from nearly empty to nearly complete)
-    p_given = rng.choice([0.03, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9])
+    # a "calm" request mostly answers no to the warning signs and risks (reaches self_care / ok)
+    calm = rng.random() < 0.45
+    p_given = rng.choice([0.03, 0.1, 0.2, 0.35, 0.5, 0.7, 0.9] + ([0.95, 1.0, 1.0] if calm else []))
     for k in VOCAB:
         if k == "age_years":
             continue
         if rng.random() < p_given:
-            f[k] = rand_value(rng, k, age)
+            f[k] = rand_value(rng, k, age, calm)
+    if calm and rng.random() < 0.3:
+        # a healthy person's history, all answered: ibuprofen can be ok
+        for k in ("kidney_disease", "liver_disease", "heart_failure", "ulcer_or_gi_bleed", "asthma",
+                  "asthma_worse_with_nsaids", "anticoagulant", "bp_or_water_tablets", "metformin", "heavy_alcohol",
+                  "lithium", "regular_nsaid", "steroid_dependent", "could_be_pregnant", "sglt2_inhibitor",
+                  "chemotherapy_recent"):
+            f[k] = False
+        f["keeps_fluids_down"] = True
+        if rng.random() < 0.7:
+            f["pregnancy_weeks"] = 0
     # pain present more often than a plain coin: the medicines and mechanisms need it
     for k in ("back_pain", "leg_aches", "leg_cramps", "gi_ongoing"):
         if k in f and rng.random() < 0.5:

@@ -521,7 +521,8 @@ def _assess_one(raw, variant):
     else:
         hyd["maintenance_ml_per_day"] = None
     if wl is not None and wl >= 0:
-        hyd["weight_loss_percent"] = float(wl)
+        hyd["weight_loss_percent"] = math.floor(wl * 10 + Fraction(1, 2)) / 10  # to 0.1 (ties open)
+        hyd["_weight_loss_exact"] = float(wl)
     else:
         open_keys.add("hydration.weight_loss_percent")
         hyd["weight_loss_percent"] = None

@@ -15,6 +15,7 @@
 #   make test-browser  only the browser tests of the web page (ctest -L browser; tests/browser/)
 #   make bench    all benchmarks (scripts/bench.sh) -> docs/performance.md; BENCH_ARGS=... for Google Benchmark
 #   make lint-kb  validate knowledge/*.yaml
+#   make review-pack  regenerate docs/clinical-review.md (norotriage kb review; a test checks it)
 #   make clean    remove build/
 #
 # With CI=true (as set by most CI services) warnings are errors (-DNOROTRIAGE_WERROR=ON).
@@ -33,7 +34,7 @@ CONFIGURE_FLAGS += -DNOROTRIAGE_WERROR=ON
 endif
 
 .DEFAULT_GOAL := build
-.PHONY: all setup configure build run interview test test-quick hardening fuzz sanitize test-browser bench lint-kb clean
+.PHONY: all setup configure build run interview test test-quick hardening fuzz sanitize test-browser bench lint-kb review-pack clean
 
 all: build
 
@@ -94,6 +95,10 @@ bench: build
 
 lint-kb: build
 	$(BUILD_DIR)/norotriage kb lint knowledge
+
+review-pack: configure
+	cmake --build $(BUILD_DIR) -j$$(nproc) --target norotriage
+	$(BUILD_DIR)/norotriage kb review -o docs/clinical-review.md
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -78,7 +78,7 @@ TEST_F(ConditionTest, ParseErrorsPointAtTheToken) {
       {"at_least(3, seizure, chest_pain)", 0, "has only 2 conditions"},
       {"at_least(x, seizure)", 9, "at_least needs a whole number"},
       {"vomits_24h + stools_24h", 0, "a sum must be compared"},
-      {"back_pain seizure", 10, "expected 'and', 'or' or the end"},
+      {"back_pain seizure", 10, "expected 'and', 'or', 'is not true' or the end"},
       {"seizure, chest_pain", 7, "',' outside at_least"},
       {"age_years >= ", 13, "expected a number, a choice, true or false"},
       {"thirst in {thirsty", 18, "expected ',' or '}'"},
@@ -210,6 +210,64 @@ TEST_F(ConditionTest, AgreesWithReferenceEvaluator) {
     }
   }
   std::printf("reference agreement: %d rule evaluations\n", cases);
+}
+
+}  // namespace
+}  // namespace norotriage::testing
+
+namespace norotriage::testing {
+namespace {
+
+// "X is not true" (compile/is_not_true.h): true when X is false or unknown,
+// never unknown; checked on every combination of three findings against the
+// naive reference evaluator, for conditions of every operator.
+TEST_F(ConditionTest, IsNotTrueOnEveryCombination) {
+  const char* texts[] = {
+      "seizure is not true",
+      "(seizure and chest_pain) is not true",
+      "(seizure or chest_pain) is not true",
+      "(not seizure) is not true",
+      "not seizure is not true",
+      "at_least(2, seizure, chest_pain, temperature_c >= 38.0) is not true",
+      "(at_least(1, seizure, chest_pain) and not (temperature_c < 36 is not true)) is not true",
+      "chest_pain and (temperature_c >= 38.0 is not true)",
+      "(sciatica in {one_leg, both_legs} or known(seizure)) is not true",
+  };
+  const int slots[] = {Slot("seizure"), Slot("chest_pain"), Slot("temperature_c"), Slot("sciatica")};
+  const double values[4][4] = {{NAN, 0, 1, 1}, {NAN, 0, 1, 1}, {NAN, 35.9, 36.0, 38.0}, {NAN, 0, 1, 2}};
+  const char* choices[] = {"none", "one_leg", "both_legs"};
+  std::vector<double> v(world_.slot_count(), NAN);
+  for (const char* text : texts) {
+    auto c = compiler_->Compile(text);
+    ASSERT_TRUE(c.ok()) << text << ": " << c.error().message;
+    for (int i = 0; i < 256; ++i) {
+      for (int k = 0; k < 4; ++k) v[slots[k]] = values[k][(i >> (2 * k)) & 3];
+      ReferenceEvaluator ref(
+          [&](const std::string& name) {
+            RefValue r;
+            double x = v[Slot(name)];
+            r.known = !std::isnan(x);
+            r.kind = name == "temperature_c" ? RefValue::kNumber : name == "sciatica" ? RefValue::kChoice : RefValue::kBool;
+            r.number = x;
+            if (r.known && r.kind == RefValue::kChoice) r.choice = choices[static_cast<int>(x)];
+            return r;
+          },
+          {});
+      Tri fast = internal::Eval(world_.program, c.value(), v.data());
+      ASSERT_EQ(static_cast<int>(fast), static_cast<int>(ref.Eval(text))) << text << " case " << i;
+    }
+  }
+  // Never unknown itself.
+  auto c = compiler_->Compile("(seizure and chest_pain) is not true");
+  std::fill(v.begin(), v.end(), NAN);
+  EXPECT_EQ(internal::Eval(world_.program, c.value(), v.data()), internal::kTrue);
+}
+
+TEST_F(ConditionTest, IsNotTrueErrors) {
+  EXPECT_THAT(Dump("seizure is true"), HasSubstr("expected 'not true' after 'is'"));
+  EXPECT_THAT(Dump("seizure is not false"), HasSubstr("expected 'true' after 'is not'"));
+  EXPECT_THAT(Dump("vomits_24h + stools_24h >= 4 is not true"), HasSubstr("cannot be used on a sum"));
+  EXPECT_THAT(Dump("is not true"), HasSubstr("'is' cannot stand here"));
 }
 
 }  // namespace

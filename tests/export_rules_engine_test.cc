@@ -12,6 +12,7 @@
 #include "kb/export_rules_engine.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <string>
@@ -78,6 +79,10 @@ json Derive(const json& e, const Facts& facts) {
     json v = Derive(x, facts);
     if (v.is_null()) return json();
     args.push_back(v.get<double>());
+  }
+  if (op == "round") {  // Math.round(x) / scale
+    const double f = std::floor(args.at(0));
+    return (args[0] - f >= 0.5 ? f + 1 : f) / args.at(1);
   }
   double r = args.at(0);
   for (size_t i = 1; i < args.size(); ++i) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "assess_test_util.h"
+#include "interview_applicability.h"
 #include "interview_simulator.h"
 #include "norotriage/interview.h"
 
@@ -78,6 +79,8 @@ TEST(InterviewWalkTest, PersonasReachTheAllAtOnceDisposition) {
     table += fmt::format("| {} | {} | {} | {} | {} |\n", p.id, w.sim.screens, w.sim.asked.size(), LevelId(got),
                          LevelId(w.all_at_once.disposition));
     EXPECT_EQ(LevelId(got), LevelId(w.all_at_once.disposition));
+    // Nothing that does not apply is asked; sex and age come first.
+    for (const std::string& problem : NotApplicableAsks(kb, w.sim, p.truth)) ADD_FAILURE() << problem;
     if (p.id == "well_adult") EXPECT_LE(w.sim.screens, 12) << "the well adult's interview is too long";
   }
   std::printf("%s%s", report.c_str(), table.c_str());

@@ -152,6 +152,55 @@ TEST_F(KbLoaderTest, RuleCountBudget) {
   EXPECT_THAT(kb.status().message(), HasSubstr("rules; the limit is 10"));
 }
 
+// Who a finding applies to: `asked_when` and `otherwise` (a test-only finding
+// added before the consistency rules).
+class ApplicabilityLoaderTest : public KbTestWithBuiltinFiles {
+ protected:
+  std::string LoadWith(const std::string& type_and_keys) {
+    Replace("findings.yaml", "\nconsistency:",
+            "\n  - id: test_only_sign\n    group: illness\n    question: \"Test?\"\n" + type_and_keys +
+                "\nconsistency:");
+    return LoadError();
+  }
+};
+
+TEST_F(ApplicabilityLoaderTest, ValidEntryLoads) {
+  EXPECT_EQ(LoadWith("    type: bool\n    asked_when: \"age_years < 5\"\n    otherwise: false"), "");
+}
+
+TEST_F(ApplicabilityLoaderTest, ChoiceAndNumberOtherwise) {
+  EXPECT_EQ(LoadWith("    type: choice\n    choices: [a, b]\n    asked_when: \"sex != male\"\n    otherwise: b"), "");
+  SetUp();
+  EXPECT_EQ(LoadWith("    type: number\n    min: 0\n    max: 9\n    asked_when: \"sex != male\"\n    otherwise: 0"), "");
+}
+
+TEST_F(ApplicabilityLoaderTest, NeedsBothKeys) {
+  EXPECT_THAT(LoadWith("    type: bool\n    asked_when: \"age_years < 5\""),
+              HasSubstr("'asked_when' and 'otherwise' go together"));
+  SetUp();
+  EXPECT_THAT(LoadWith("    type: bool\n    otherwise: false"), HasSubstr("'asked_when' and 'otherwise' go together"));
+}
+
+TEST_F(ApplicabilityLoaderTest, OtherwiseMustFitTheFinding) {
+  EXPECT_THAT(LoadWith("    type: bool\n    asked_when: \"age_years < 5\"\n    otherwise: maybe"),
+              HasSubstr("'otherwise' must be a value 'test_only_sign' can take (true or false)"));
+  SetUp();
+  EXPECT_THAT(LoadWith("    type: choice\n    choices: [a, b]\n    asked_when: \"age_years < 5\"\n    otherwise: c"),
+              HasSubstr("one of its choices"));
+  SetUp();
+  EXPECT_THAT(LoadWith("    type: number\n    min: 0\n    max: 9\n    asked_when: \"age_years < 5\"\n    otherwise: 10"),
+              HasSubstr("a number in its range"));
+}
+
+TEST_F(ApplicabilityLoaderTest, AskedWhenReadsOnlyFindingsAskedOfEveryone) {
+  EXPECT_THAT(LoadWith("    type: bool\n    asked_when: \"age_years < 5 and fever\"\n    otherwise: false"),
+              HasSubstr("unknown finding or definition 'fever'"));  // definitions come later
+  SetUp();
+  // A finding with an asked_when of its own.
+  EXPECT_THAT(LoadWith("    type: bool\n    asked_when: \"test_only_sign\"\n    otherwise: false"),
+              HasSubstr("may read only findings that are asked of everyone, not 'test_only_sign'"));
+}
+
 TEST_F(KbLoaderTest, LoadDirNamesMissingDirectory) {
   auto kb = KnowledgeBase::LoadDir("/nonexistent/knowledge");
   ASSERT_FALSE(kb.ok());

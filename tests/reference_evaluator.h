@@ -84,7 +84,16 @@ class ReferenceEvaluator {
       RefTri r = Not();
       return static_cast<RefTri>(2 - static_cast<int>(r));
     }
-    return Primary();
+    return Postfix();
+  }
+  // "X is not true": true when X is false or unknown.
+  RefTri Postfix() {
+    RefTri r = Primary();
+    if (Word("is")) {
+      if (!Word("not") || !Word("true")) throw std::runtime_error("expected 'is not true'");
+      return r == RefTri::kTrue ? RefTri::kFalse : RefTri::kTrue;
+    }
+    return r;
   }
   RefTri Primary() {
     if (Char('(')) {

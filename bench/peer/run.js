@@ -78,6 +78,7 @@ async function evaluate(expr, almanac) {
   }
   const ops = {
     add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b,
+    round: (a, b) => Math.round(a) / b,  // [x, scale]: x rounded to a whole number, divided by scale
   };
   const keys = expr && typeof expr === 'object' ? Object.keys(expr) : [];
   if (keys.length !== 1 || !(keys[0] in ops) || !Array.isArray(expr[keys[0]]) || expr[keys[0]].length === 0) {

@@ -56,6 +56,8 @@ struct HydrationResult {
   std::optional<int> maintenance_ml_per_day; // when weight is known
   std::optional<double> weight_loss_percent; // one decimal
   std::optional<IvPlan> iv;                  // plan C with weight
+  bool fluid_limit = false;                  // plan B in heart or kidney failure: no volume given
+  std::string_view fluid_limit_text;         // what to do instead (fluid_limit only)
   std::vector<std::string_view> because;     // finding ids behind the status
   std::string_view status_text;
   std::string_view plan_text;

@@ -10,12 +10,12 @@
 //      each showing only what is not yet asked.
 //   2. Raising: the unanswered findings that could raise the disposition,
 //      highest reachable level first (emergency before urgent before
-//      routine). Within a level: a checklist of its yes/no signs while two or
-//      more of them could alone reach the level (at most max_checklist_items,
-//      plus their companions); then its other questions as short forms,
-//      those more open flags read first (at most max_form_questions); then
-//      the remaining signs. Findings the answers already settle are never
-//      asked (they are not open).
+//      routine). Within a level: its yes/no signs as checklists, those that
+//      alone could reach the level first (at most max_checklist_items, plus
+//      their companions); then its other questions as short forms, a lone
+//      sign left over first, then those more open flags read (temperature,
+//      tummy pain, alertness; at most max_form_questions). Findings the
+//      answers already settle are never asked (they are not open).
 //   3. Care plan: hydration signs that could change the fluid plan; the
 //      medicine-safety questions when pain relief is relevant; the days of a
 //      pain that has a review point.

@@ -33,6 +33,13 @@ struct FindingSpec {
   std::string question;                     // plain language, grade <= 8
   std::string label;                        // short phrase for checklists; the question if not given
   std::string help;
+  // Who the finding applies to (policy "Who a finding applies to"). When
+  // `asked_when` is not empty and is false for a request that does not give
+  // the finding, the finding does not apply: it is read as `otherwise`
+  // (never unknown), never asked and never listed as unanswered. A value the
+  // request gives always counts. Empty: it applies to everyone.
+  std::string asked_when;                   // condition text (doc/knowledge-format.md)
+  double otherwise = 0;                     // bool 0/1, choice index, or number
 };
 
 // A file of the knowledge base: its name (used in error messages) and text.

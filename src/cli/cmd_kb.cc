@@ -1,11 +1,13 @@
 // norotriage kb lint [DIR] | kb show [--program] |
-// kb export --format json-rules-engine [-o FILE]: the knowledge base itself.
+// kb export --format json-rules-engine [-o FILE] |
+// kb review [-o FILE] [--format md|html]: the knowledge base itself.
 #include <cstdio>
 
 #include <fmt/format.h>
 
 #include "cli/commands.h"
 #include "kb/export_rules_engine.h"
+#include "kb/review_pack.h"
 
 namespace norotriage::cli {
 
@@ -26,14 +28,22 @@ Command KbCommand() {
                 ->required()
                 ->check(CLI::IsMember({"json-rules-engine"}));
             exp->add_option("-o,--output", *output, "Output file (default: standard output)");
+            auto review_format = std::make_shared<std::string>("md");
+            CLI::App* review = sub->add_subcommand(
+                "review", "Write the clinical review pack: every rule in plain words, to read and sign off");
+            review->add_option("--format", *review_format, "md (Markdown, the default) or html (a printable page)")
+                ->check(CLI::IsMember({"md", "html"}));
+            review->add_option("-o,--output", *output, "Output file (default: standard output)");
             return [=]() -> int {
-              if (exp->parsed()) {
-                // json-rules-engine is the only format (CLI11 checked); naming
-                // `format` here also keeps the string CLI11 writes to alive.
-                if (*format != "json-rules-engine") return kExitUsage;
+              if (exp->parsed() || review->parsed()) {
+                // json-rules-engine is the only export format (CLI11 checked);
+                // naming `format` here also keeps the string CLI11 writes to alive.
+                if (exp->parsed() && *format != "json-rules-engine") return kExitUsage;
                 auto kb = LoadKnowledgeBase(*g);
                 if (!kb) return kExitSoftware;
-                auto doc = internal::ExportRulesEngine(*kb);
+                auto doc = exp->parsed()              ? internal::ExportRulesEngine(*kb)
+                           : *review_format == "html" ? internal::ReviewPackHtml(*kb)
+                                                      : internal::ReviewPackMarkdown(*kb);
                 if (!doc.ok()) {
                   fmt::print(stderr, "error: {}\n", doc.status().message());
                   return kExitSoftware;

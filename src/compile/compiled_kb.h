@@ -9,6 +9,7 @@
 #ifndef NOROTRIAGE_COMPILE_COMPILED_KB_H_
 #define NOROTRIAGE_COMPILE_COMPILED_KB_H_
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <optional>
@@ -51,6 +52,8 @@ struct HydrationRules {
   std::vector<Band> per_stool;  // plan A
   double ors_ml_per_kg = 75, over_hours = 4, ors_max_ml = 4000;
   std::vector<Band> ors_by_age; // plan B without weight
+  Cond fluid_limit_when;        // plan B: no volume when true (heart or kidney failure); empty: never
+  std::string fluid_limit_text; // what to do instead
   double iv_ml_per_kg = 100, first_ml_per_kg = 30, first_minutes = 30;
   double then_ml_per_kg = 70, then_hours = 2.5;
   double child_below_age = 16, adult_ml_per_kg = 30;
@@ -82,6 +85,8 @@ struct MedicineRule {
   std::string id, name;
   bool is_review = false;              // sick_day_rules style
   MedCondition review;                 // is_review only
+  Cond listed_when;                    // listed only when true; empty: always (review: review.when)
+  std::vector<std::string> notes;      // said with any advice but avoid (e.g. "not on broken skin")
   std::vector<MedCondition> avoid, caution;
   std::string ok_text;
   DoseRule dose;
@@ -115,6 +120,14 @@ struct ReviewRule {
   int days_slot = -1;
   int after_days = 0;
   Sources sources;
+};
+
+// A finding asked only of some people (FindingSpec::asked_when), compiled.
+struct Applicability {
+  int slot = -1;                 // the finding
+  Cond asked_when;               // reads only findings without an Applicability of their own
+  double otherwise = 0;          // the value read when asked_when is false and the finding not given
+  std::vector<int> reads;        // the finding slots asked_when reads (asked first by the interview)
 };
 
 struct ConsistencyRule {
@@ -191,6 +204,13 @@ struct DispositionText {
   std::string label, summary;
 };
 
+// An item of kb.yaml `open_for_review`: a question of policy left to clinicians
+// (listed in the review pack, kb/review_pack.h; never read by the engine).
+struct OpenItem {
+  std::string id, text;
+  Sources sources;
+};
+
 struct CompiledKb {
   std::string version;
   std::vector<FindingSpec> findings;
@@ -201,7 +221,8 @@ struct CompiledKb {
   int age_slot = -1, weight_slot = -1, pre_weight_slot = -1;
   int keeps_fluids_down_slot = -1;
   // Findings that do not change during an illness (group "patient", except
-  // weight): a flag false on these alone can never apply to this person.
+  // weight, and group "medicines": long-term conditions and medicines): a
+  // flag false on these alone can never apply to this person.
   std::vector<int> static_slots;
   // Findings worked out from an episode's history (group "history"): never
   // asked as questions, so never listed in `unanswered`.
@@ -211,6 +232,7 @@ struct CompiledKb {
   Program program;
   std::vector<std::pair<std::string, Cond>> definitions;
   std::vector<ConsistencyRule> consistency;
+  std::vector<Applicability> applicability;             // in vocabulary order
   std::array<DispositionText, 4> dispositions;         // indexed by Level
   std::vector<FlagRule> flags;                         // highest level first, file order within
   HydrationRules hydration;
@@ -223,9 +245,25 @@ struct CompiledKb {
   std::vector<std::pair<std::string, std::string>> sources;  // id, cite
   InterviewRules interview;
   HistoryTexts history;
+  std::vector<OpenItem> open_for_review;
+  // The source text of every condition the loader compiled, keyed by the
+  // start of its code (each compiled condition appends a fresh slice of
+  // `program`, so starts are unique), in rising order. Read with
+  // ConditionText; only the review pack uses it.
+  std::vector<std::pair<uint32_t, std::string>> condition_text;
 
   mutable FastCache fast_cache;  // derived on first use; see FastCache
 };
+
+// The source text of condition `c` as written in the knowledge base, or ""
+// when it has none (an empty condition, or one compiled outside the loader).
+inline std::string_view ConditionText(const CompiledKb& kb, Cond c) {
+  if (c.empty()) return {};
+  auto it = std::lower_bound(kb.condition_text.begin(), kb.condition_text.end(), c.begin,
+                             [](const auto& e, uint32_t b) { return e.first < b; });
+  return it != kb.condition_text.end() && it->first == c.begin ? std::string_view(it->second)
+                                                              : std::string_view();
+}
 
 }  // namespace norotriage::internal
 

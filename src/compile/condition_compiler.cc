@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "compile/is_not_true.h"
 #include "util/spell.h"
 
 namespace norotriage::internal {
@@ -58,6 +59,8 @@ CondError ConditionCompiler::Resolve(const CondItem& item, std::vector<Instr>* o
     case CondItem::Kind::kNot:
       out->push_back(Instr{Op::kNot});
       return {};
+    case CondItem::Kind::kIsNotTrue:  // rewritten by Compile, never resolved
+      return CondError{item.offset, "internal error: 'is not true' reached Resolve"};
     case CondItem::Kind::kAtLeast: {
       Instr in;
       in.op = Op::kAtLeast;
@@ -253,8 +256,33 @@ Result<Cond, CondError> ConditionCompiler::Compile(std::string_view text) {
   auto items = ParseCondition(text, budget_);
   if (!items.ok()) return items.error();
   std::vector<Instr> code;
+  std::vector<size_t> starts;  // where each complete operand on the value stack begins in `code`
   for (const CondItem& item : items.value()) {
+    if (item.kind == CondItem::Kind::kIsNotTrue) {
+      // Rewrites the operand just completed (is_not_true.h).
+      if (starts.empty()) return CondError{item.offset, "'is not true' needs a condition before it"};
+      std::vector<Instr> operand(code.begin() + static_cast<std::ptrdiff_t>(starts.back()), code.end());
+      auto nt = IsNotTrueCode(operand);
+      if (!nt.ok()) return CondError{item.offset, nt.error()};
+      code.resize(starts.back());
+      code.insert(code.end(), nt.value().begin(), nt.value().end());
+      continue;
+    }
+    const size_t begin = code.size();
     if (auto e = Resolve(item, &code); !e.message.empty()) return e;
+    switch (item.kind) {
+      case CondItem::Kind::kNot: break;
+      case CondItem::Kind::kAnd:
+      case CondItem::Kind::kOr:
+      case CondItem::Kind::kAtLeast: {
+        const size_t n = item.kind == CondItem::Kind::kAtLeast ? static_cast<size_t>(item.n) : 2;
+        const size_t first = starts[starts.size() - n];
+        starts.resize(starts.size() - n);
+        starts.push_back(first);
+        break;
+      }
+      default: starts.push_back(begin);
+    }
   }
   code = Flatten(code);
   // Check the evaluation stack stays within kMaxStack.

@@ -89,7 +89,7 @@ Result<std::vector<Token>, CondError> Lex(std::string_view s, size_t max_tokens)
 
 bool IsKeyword(std::string_view w) {
   return w == "and" || w == "or" || w == "not" || w == "in" || w == "at_least" ||
-         w == "known" || w == "true" || w == "false";
+         w == "known" || w == "true" || w == "false" || w == "is";
 }
 
 // Operator-stack entries.
@@ -147,7 +147,19 @@ class Parser {
         continue;
       }
       // Expecting an operator or a closer.
-      if (t.kind == Tok::kName && (t.text == "and" || t.text == "or")) {
+      if (t.kind == Tok::kName && t.text == "is") {
+        // "X is not true": postfix on the operand just completed, so it
+        // binds tighter than any operator still on the stack.
+        ++pos_;
+        if (toks_[pos_].kind != Tok::kName || toks_[pos_].text != "not") return Error("expected 'not true' after 'is'");
+        ++pos_;
+        if (toks_[pos_].kind != Tok::kName || toks_[pos_].text != "true") return Error("expected 'true' after 'is not'");
+        ++pos_;
+        CondItem item;
+        item.kind = CondItem::Kind::kIsNotTrue;
+        item.offset = t.offset;
+        out_.push_back(std::move(item));
+      } else if (t.kind == Tok::kName && (t.text == "and" || t.text == "or")) {
         Frame::Kind k = t.text == "and" ? Frame::Kind::kAnd : Frame::Kind::kOr;
         while (!ops_.empty() && Precedence(ops_.back().kind) >= Precedence(k)) PopOperator();
         ops_.push_back({k, t.offset});
@@ -189,7 +201,7 @@ class Parser {
         }
         return std::move(out_);
       } else {
-        return Error(fmt::format("expected 'and', 'or' or the end, found '{}'", t.text));
+        return Error(fmt::format("expected 'and', 'or', 'is not true' or the end, found '{}'", t.text));
       }
     }
   }

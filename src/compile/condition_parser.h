@@ -18,7 +18,9 @@
 namespace norotriage::internal {
 
 struct CondItem {
-  enum class Kind { kName, kKnown, kCompare, kIn, kAnd, kOr, kNot, kAtLeast };
+  // kIsNotTrue is postfix: it applies to the operand just before it (an atom,
+  // a parenthesised group or at_least(...)), true when that is false or unknown.
+  enum class Kind { kName, kKnown, kCompare, kIn, kAnd, kOr, kNot, kAtLeast, kIsNotTrue };
   enum class ValueKind { kNone, kNumber, kName, kTrue, kFalse };
   Kind kind = Kind::kName;
   std::vector<std::string> names;  // kName/kKnown: one; kCompare: the summed terms; kIn: one

@@ -20,9 +20,11 @@ using internal::SlotSet;
 
 namespace {
 
-void AddFindings(const CompiledKb& kb, const SlotSet& set, std::vector<std::string_view>* out) {
+// The findings of `set` the request gave (not those read as `otherwise`).
+void AddFindings(const CompiledKb& kb, const SlotSet& set, const RequestState& st,
+                 std::vector<std::string_view>* out) {
   for (size_t i = 0; i < kb.findings.size(); ++i) {
-    if (set.test(i)) out->push_back(kb.findings[i].id);
+    if (set.test(i) && !st.filled.test(i)) out->push_back(kb.findings[i].id);
   }
 }
 
@@ -41,6 +43,11 @@ std::array<double, internal::kMaxSlots> StaticValues(const CompiledKb& kb, const
   std::array<double, internal::kMaxSlots> v;
   v.fill(Findings::kUnknown);
   for (int s : kb.static_slots) v[s] = st.values[s];
+  // A finding that does not apply (read as `otherwise`) is fixed by who the
+  // person is: no testicle torsion safety net for a woman.
+  for (const auto& a : kb.applicability) {
+    if (st.filled.test(a.slot)) v[a.slot] = st.values[a.slot];
+  }
   return v;
 }
 
@@ -69,7 +76,7 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
     hit.level = f.level;
     hit.title = f.title;
     hit.advice = f.advice;
-    AddFindings(kb, internal::Explain(kb, f.when, v, derived).why, &hit.because);
+    AddFindings(kb, internal::Explain(kb, f.when, v, derived).why, st, &hit.because);
     AddSources(f.sources, &hit.sources);
     a.disposition = std::max(a.disposition, f.level);
     a.flags.push_back(std::move(hit));
@@ -88,7 +95,7 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
     hit.id = m.id;
     hit.title = m.title;
     hit.explanation = m.text;
-    AddFindings(kb, internal::Explain(kb, m.when, v, derived).why, &hit.because);
+    AddFindings(kb, internal::Explain(kb, m.when, v, derived).why, st, &hit.because);
     AddSources(m.sources, &hit.sources);
     a.mechanisms.push_back(std::move(hit));
     a.rules_fired.push_back(m.id);

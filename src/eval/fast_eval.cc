@@ -50,10 +50,13 @@ FastProgram::FastProgram(const CompiledKb& kb)
   Add(kb.hydration.severe);
   Add(kb.hydration.some);
   for (const auto& [id, c] : kb.definitions) Add(c);
+  for (const auto& a : kb.applicability) Add(a.asked_when);
+  Add(kb.hydration.fluid_limit_when);
   for (const auto& c : kb.consistency) Add(c.error_if);
   for (const auto& f : kb.flags) Add(f.when);
   for (const auto& m : kb.medicines) {
     if (m.is_review) Add(m.review.when);
+    Add(m.listed_when);
     for (const auto& c : m.avoid) Add(c.when);
     for (const auto& c : m.caution) Add(c.when);
   }
@@ -76,6 +79,10 @@ FastProgram::FastProgram(const CompiledKb& kb)
     if (m.is_review) {
       mc.review = static_cast<int32_t>(medicine_conds_.size());
       medicine_conds_.push_back(EntryOf(m.review.when));
+    }
+    if (!m.listed_when.empty()) {
+      mc.listed = static_cast<int32_t>(medicine_conds_.size());
+      medicine_conds_.push_back(EntryOf(m.listed_when));
     }
     mc.avoid_first = static_cast<uint32_t>(medicine_conds_.size());
     for (const auto& c : m.avoid) medicine_conds_.push_back(EntryOf(c.when));

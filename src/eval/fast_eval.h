@@ -85,6 +85,7 @@ class FastProgram {
   // MedicineIsTrue: [first, first + count) of each list, in the rule's order.
   struct MedicineConds {
     int32_t review = -1;  // is_review only
+    int32_t listed = -1;  // listed_when, when the medicine has one
     uint32_t avoid_first = 0, avoid_count = 0;
     uint32_t caution_first = 0, caution_count = 0;
   };

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "eval/care_plan.h"
+#include "eval/fast_eval.h"
 
 namespace norotriage::internal {
 
@@ -45,7 +46,9 @@ void FillHydration(const CompiledKb& kb, const RequestState& st, const DerivedIn
   out->plan_text = h.plan_text[plan];
   for (const auto& s : h.sources) out->sources.push_back(s);
   for (size_t i = 0; i < kb.findings.size(); ++i) {
-    if (derived.hydration_why.test(i) && st.assessed) out->because.push_back(kb.findings[i].id);
+    // Only findings the request gave: not those read as `otherwise` because
+    // they do not apply (an adult's tears are never asked).
+    if (derived.hydration_why.test(i) && st.assessed && !st.filled.test(i)) out->because.push_back(kb.findings[i].id);
   }
   if (double loss = st.values[kb.weight_loss_slot]; !std::isnan(loss)) {
     out->weight_loss_percent = std::round(loss * 10.0) / 10.0;
@@ -55,7 +58,11 @@ void FillHydration(const CompiledKb& kb, const RequestState& st, const DerivedIn
   }
   if (st.hydration == HydrationStatus::kSome) {
     out->over_hours = static_cast<int>(h.over_hours);
-    if (has_weight) {
+    if (!h.fluid_limit_when.empty() && FastOf(kb).IsTrue(h.fluid_limit_when, st.values.data())) {
+      out->fluid_limit = true;  // sip to thirst within any limit a doctor set: no volume
+      out->fluid_limit_text = h.fluid_limit_text;
+      out->plan_text = h.fluid_limit_text;  // every surface shows the plan text: no ORS volume
+    } else if (has_weight) {
       out->ors_ml = RoundTo10(std::min(h.ors_ml_per_kg * kg, h.ors_max_ml));
     } else if (const Band* b = FindBand(h.ors_by_age, age)) {
       out->ors_ml_range = b->ml;

@@ -18,6 +18,10 @@ Verdict Judge(const CompiledKb& kb, const MedicineRule& m, const RequestState& s
   const double* v = st.values.data();
   const FastProgram& fast = FastOf(kb);
   Verdict out;
+  if (!m.listed_when.empty() && !fast.IsTrue(m.listed_when, v)) {
+    out.listed = false;
+    return out;
+  }
   if (m.is_review) {
     out.listed = fast.IsTrue(m.review.when, v);
     out.advice = Advice::kReview;
@@ -95,6 +99,10 @@ Advice MedicineAdviceOf(const CompiledKb& kb, size_t index, const RequestState& 
   const FastProgram::MedicineConds& mc = fast.medicine(index);
   const double* v = st.values.data();
   *listed = true;
+  if (mc.listed >= 0 && !fast.MedicineIsTrue(static_cast<uint32_t>(mc.listed), v)) {
+    *listed = false;
+    return Advice::kOk;
+  }
   if (kb.medicines[index].is_review) {
     *listed = fast.MedicineIsTrue(static_cast<uint32_t>(mc.review), v);
     return Advice::kReview;
@@ -125,6 +133,9 @@ void FillMedicines(const CompiledKb& kb, const RequestState& st, std::vector<Med
     if (!r.dose && m.dose.present && v.advice != Advice::kAvoid) r.dose_text = m.no_weight_text;
     if (fluids_down == 0 && !m.not_kept_down_text.empty() && v.advice != Advice::kAvoid) {
       r.reasons.push_back(m.not_kept_down_text);
+    }
+    if (v.advice != Advice::kAvoid) {
+      for (const auto& note : m.notes) r.reasons.push_back(note);
     }
     for (const auto& s : m.sources) r.sources.push_back(s);
     out->push_back(std::move(r));

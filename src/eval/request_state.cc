@@ -7,17 +7,35 @@
 
 namespace norotriage::internal {
 
+double WeightLossPercent(double weight, double pre) {
+  // Rounded to a billionth of a percent, so that 26.6 kg of 28 kg reads as
+  // the 5 % it is, not 4.9999999999999947 (binary fractions); halves round
+  // up, as JavaScript's Math.round does (the rules-engine export repeats it).
+  const double x = 100.0 * (pre - weight) / pre * 1e9;
+  const double r = std::floor(x);
+  return (x - r >= 0.5 ? r + 1 : r) / 1e9;
+}
+
 void PrepareState(const CompiledKb& kb, const Findings& findings, RequestState* st) {
   std::memcpy(st->values.data(), findings.data(), kb.findings.size() * sizeof(double));
   double w = st->values[kb.weight_slot], pre = st->values[kb.pre_weight_slot];
   st->values[kb.weight_loss_slot] =
-      (!std::isnan(w) && !std::isnan(pre) && pre > 0) ? 100.0 * (pre - w) / pre : Findings::kUnknown;
+      (!std::isnan(w) && !std::isnan(pre) && pre > 0) ? WeightLossPercent(w, pre) : Findings::kUnknown;
   st->values[kb.hydration_slot] = Findings::kUnknown;
 
   const HydrationRules& h = kb.hydration;
-  st->assessed = false;
+  st->assessed = false;  // from what the request gives, before findings that do not apply are filled in
   for (int s : h.sign_slots) st->assessed = st->assessed || !std::isnan(st->values[s]);
   const FastProgram& fast = FastOf(kb);
+  // A finding that does not apply to this person, and is not given, is read
+  // as its `otherwise` value. asked_when reads only findings that apply to
+  // everyone, so the order of the fills does not matter.
+  for (const Applicability& a : kb.applicability) {
+    double& x = st->values[a.slot];
+    const bool fill = std::isnan(x) && fast.IsFalse(a.asked_when, st->values.data());
+    if (fill) x = a.otherwise;
+    st->filled.set(a.slot, fill);
+  }
   Tri severe = fast.Eval(h.severe, st->values.data());
   Tri some = fast.Eval(h.some, st->values.data());
   // The reported status is what the known signs establish; unknown signs

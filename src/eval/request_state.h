@@ -17,9 +17,16 @@ struct RequestState {
   HydrationStatus hydration = HydrationStatus::kNone;  // what the known signs establish
   bool assessed = false;                 // any hydration sign known
   int hydration_max = 0;                 // the highest status the unknown signs could reach
+  SlotSet filled;                        // findings read as `otherwise` (not given, do not apply)
 };
 
-// Fills `state` from `findings`. REQUIRES: findings.size() == kb.findings.size().
+// 100 x (pre - weight) / pre, rounded to 1e-9 (policy "Hydration status").
+// REQUIRES: pre > 0.
+double WeightLossPercent(double weight, double pre);
+
+// Fills `state` from `findings`: a finding that does not apply to this person
+// (CompiledKb::applicability) and is not given is read as its `otherwise`
+// value; `assessed` says whether the request gave any hydration sign. REQUIRES: findings.size() == kb.findings.size().
 // No allocation; a few hundred nanoseconds.
 void PrepareState(const CompiledKb& kb, const Findings& findings, RequestState* state);
 

@@ -47,8 +47,12 @@ class Selector {
                                                          : iv_.order_default;
     for (size_t i = 0; i < order.size(); ++i) group_rank_[order[i]] = static_cast<int>(i);
     FindInverted();
+    applicability_.assign(kb_.findings.size(), nullptr);
     decides_.assign(kb_.findings.size(), false);
-    if (kb_.finding_index.count("sex")) decides_[kb_.finding_index.at("sex")] = true;
+    for (const auto& a : kb_.applicability) {
+      applicability_[a.slot] = &a;
+      for (int r : a.reads) decides_[r] = true;
+    }
   }
 
   std::optional<Screen> Next() {
@@ -108,10 +112,30 @@ class Selector {
     return iv_.complaint_why;
   }
 
-  // Who a finding applies to arrives with CompiledKb::applicability (main's
-  // "KB format:" commit); until then every finding applies to everyone.
-  bool Waiting(int) const { return false; }
-  std::vector<Ask> TakePrerequisites(std::vector<Ask>*) const { return {}; }
+  // A finding asked only of some people (CompiledKb::applicability) whose
+  // asked_when reads a finding not yet asked: it waits for that one.
+  bool Waiting(int slot) const {
+    const internal::Applicability* a = applicability_[slot];
+    return a && std::any_of(a->reads.begin(), a->reads.end(), [&](int r) { return !Asked(r); });
+  }
+
+  // The findings that waiting asks wait for (e.g. sex, before the pregnancy
+  // questions), in vocabulary order; the waiting asks are removed.
+  std::vector<Ask> TakePrerequisites(std::vector<Ask>* asks) const {
+    std::set<int> needed;
+    Level reach = Level::kSelfCare;
+    std::erase_if(*asks, [&](const Ask& a) {
+      if (!Waiting(a.slot)) return false;
+      reach = std::max(reach, a.could_reach);
+      for (int r : applicability_[a.slot]->reads) {
+        if (!Asked(r)) needed.insert(r);
+      }
+      return true;
+    });
+    std::vector<Ask> out;
+    for (int r : needed) out.push_back({r, reach, iv_.why_applies.empty() ? iv_.complaint_why : iv_.why_applies});
+    return out;
+  }
 
   std::string WhyFlags(const std::vector<std::string_view>& flag_ids) const {
     std::vector<std::string_view> titles;
@@ -332,17 +356,14 @@ class Selector {
     }
     std::vector<Ask> bools, others;
     for (auto& a : asks) (Tickable(a.slot) ? bools : others).push_back(a);
-    // A tick list goes first while it has two or more signs that alone could
-    // reach the level; then the other questions (temperature, vomiting, tummy
-    // pain...), whose answers often settle the remaining signs.
-    const auto decisive = std::count_if(bools.begin(), bools.end(), [](const Ask& a) { return a.decisive; });
-    if (bools.size() >= 2 && (decisive >= 2 || others.empty())) {
+    if (bools.size() >= 2) {
       if (bools.size() > static_cast<size_t>(iv_.max_checklist_items)) bools.resize(iv_.max_checklist_items);
       AddCompanions(&bools);
       TopUp(i, /*tickable=*/true, iv_.max_checklist_items, &bools);
       return Build(stage, ScreenKind::kChecklist, iv_.checklist_title[title], bools);
     }
-    if (bools.size() < 2) others.insert(others.end(), bools.begin(), bools.end());
+    // A lone sign left over from the tick lists opens the form.
+    others.insert(others.begin(), bools.begin(), bools.end());
     if (others.size() > static_cast<size_t>(iv_.max_form_questions)) others.resize(iv_.max_form_questions);
     TopUp(i, /*tickable=*/false, iv_.max_form_questions, &others);
     if (others.size() == 1) return Build(stage, ScreenKind::kQuestion, kb_.findings[others[0].slot].question, others);
@@ -418,6 +439,7 @@ class Selector {
   std::map<std::string, int> group_rank_;
   std::vector<bool> inverted_;
   std::vector<Stage> stages_;
+  std::vector<const internal::Applicability*> applicability_;  // by slot; null: applies to everyone
   std::vector<bool> decides_;  // read by some finding's asked_when (e.g. age, sex)
   internal::RequestState probe_;
 };

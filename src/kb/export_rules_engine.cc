@@ -16,7 +16,9 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr int kPriorityWeightLoss = 4;
+constexpr int kPriorityWeightLoss = 7;      // a hydration sign: before "_assessed"
+constexpr int kPriorityAssessed = 6;
+constexpr int kPriorityApplicability = 5;
 constexpr int kPrioritySums = 3;
 constexpr int kPriorityHydration = 2;
 constexpr int kPriorityFlags = 1;
@@ -278,7 +280,7 @@ Result<std::string> ExportRulesEngine(const KnowledgeBase& kbase, const RulesEng
     const std::string& pre = kb.slot_names[kb.pre_weight_slot];
     auto fact = [](const std::string& id) { return Json{{"fact", id}}; };
     auto op = [](const char* name, Json a, Json b) { return Json{{name, Json::array({std::move(a), std::move(b)})}}; };
-    Json value = op("div", op("mul", 100, op("sub", fact(pre), fact(w))), fact(pre));
+    Json value = Json{{"round", Json::array({op("mul", op("div", op("mul", 100, op("sub", fact(pre), fact(w))), fact(pre)), 1e9), 1e9})}};
     rules.push_back(Exporter::DeriveRule(kb.slot_names[kb.weight_loss_slot], kPriorityWeightLoss,
                                          All({Fact(pre, "greaterThan", 0), ex.Known(kb.weight_slot)}),
                                          std::move(value)));
@@ -293,9 +295,24 @@ Result<std::string> ExportRulesEngine(const KnowledgeBase& kbase, const RulesEng
   Json severe_t, severe_f, some_t, some_f;
   NT_RETURN_IF_ERROR(ex.Convert(h.severe, &severe_t, &severe_f));
   NT_RETURN_IF_ERROR(ex.Convert(h.some, &some_t, &some_f));
+  // "Assessed" reads the signs the request gave, so it is derived before the
+  // findings that do not apply are filled in.
   std::vector<Json> known_signs;
   for (int s : h.sign_slots) known_signs.push_back(ex.Known(s));
-  const Json assessed = Any(std::move(known_signs));
+  rules.push_back(Exporter::DeriveRule("_assessed", kPriorityAssessed, Any(std::move(known_signs)), Json(true)));
+  const Json assessed = Fact("_assessed", "equal", true);
+  // Who a finding applies to: read as `otherwise` when not given and its
+  // asked_when is definitely false (eval/request_state.cc).
+  for (const Applicability& a : kb.applicability) {
+    Json t, f;
+    NT_RETURN_IF_ERROR(ex.Convert(a.asked_when, &t, &f));
+    const FindingSpec& spec = kb.findings[a.slot];
+    Json value = spec.type == FindingType::kBool     ? Json(a.otherwise != 0)
+                 : spec.type == FindingType::kChoice ? Json(spec.choices[static_cast<size_t>(a.otherwise)])
+                                                     : Json(a.otherwise);
+    rules.push_back(Exporter::DeriveRule(spec.id, kPriorityApplicability, All({Not(ex.Known(a.slot)), f}),
+                                         std::move(value)));
+  }
   const std::string& hyd = kb.slot_names[kb.hydration_slot];
   std::vector<Json> hydration_rules;
   hydration_rules.push_back(Exporter::DeriveRule(hyd, kPriorityHydration, All({assessed, severe_t}),

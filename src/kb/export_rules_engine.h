@@ -29,8 +29,11 @@
 // "derive": params.fact is set to params.value, an expression the runner
 // evaluates (a number or text; {"fact": id} with an optional "default" used
 // when the fact is absent; {"add"|"sub"|"mul"|"div": [a, b, ...]} folded left
-// to right; the value is absent when a fact without a default is absent).
-// Priorities: 4 weight_loss_percent, 3 sums of findings, 2 hydration, 1 flags.
+// to right; {"round": [x, scale]} is Math.round(x) / scale; the value is
+// absent when a fact without a default is absent).
+// Priorities: 7 weight_loss_percent, 6 "_assessed" (any hydration sign
+// given), 5 findings read as their `otherwise` value where they do not apply
+// (policy "Who a finding applies to"), 3 sums of findings, 2 hydration, 1 flags.
 // Flag rules have event {"type": "flag", "params": {"id", "level"}}; the
 // disposition is the highest level (document "levels", lowest first) among
 // the flags that fired, "self_care" when none did.

@@ -11,11 +11,12 @@ namespace norotriage::internal {
 namespace {
 
 constexpr uint32_t kMagic = 0x424b544e;  // "NTKB"
-constexpr uint32_t kFormat = 5;          // bump on any change to the field lists below
+constexpr uint32_t kFormat = 7;          // bump on any change to the field lists below
 
 // One list of fields per type, shared by the writer and the reader.
 template <class A> void Fields(A& a, FindingSpec& f) {
-  a(f.id, f.type, f.min, f.max, f.choices, f.choice_labels, f.group, f.question, f.label, f.help);
+  a(f.id, f.type, f.min, f.max, f.choices, f.choice_labels, f.group, f.question, f.label, f.help,
+    f.asked_when, f.otherwise);
 }
 template <class A> void Fields(A& a, Instr& i) { a(i.op, i.cmp, i.n, i.k, i.slot, i.value, i.mask); }
 template <class A> void Fields(A& a, Cond& c) { a(c.begin, c.end); }
@@ -26,7 +27,7 @@ template <class A> void Fields(A& a, FlagRule& f) {
 template <class A> void Fields(A& a, HydrationRules& h) {
   a(h.severe, h.some, h.sign_slots, h.status_text[0], h.status_text[1], h.status_text[2], h.plan_text[0],
     h.plan_text[1], h.plan_text[2], h.per_stool, h.ors_ml_per_kg, h.over_hours, h.ors_max_ml, h.ors_by_age,
-    h.iv_ml_per_kg, h.first_ml_per_kg, h.first_minutes, h.then_ml_per_kg, h.then_hours, h.child_below_age,
+    h.fluid_limit_when, h.fluid_limit_text, h.iv_ml_per_kg, h.first_ml_per_kg, h.first_minutes, h.then_ml_per_kg, h.then_hours, h.child_below_age,
     h.adult_ml_per_kg, h.holliday_segar, h.sources);
 }
 template <class A> void Fields(A& a, MedCondition& c) { a(c.when, c.reason, c.if_unknown, c.sources); }
@@ -35,7 +36,7 @@ template <class A> void Fields(A& a, DoseRule& d) {
     d.max_mg_dose, d.max_mg_per_kg_24h, d.wt_hours, d.wt_max_mg_24h, d.has_by_weight);
 }
 template <class A> void Fields(A& a, MedicineRule& m) {
-  a(m.id, m.name, m.is_review, m.review, m.avoid, m.caution, m.ok_text, m.dose, m.no_weight_text,
+  a(m.id, m.name, m.is_review, m.review, m.listed_when, m.notes, m.avoid, m.caution, m.ok_text, m.dose, m.no_weight_text,
     m.not_kept_down_text, m.caution_max_mg_24h, m.sources);
 }
 template <class A> void Fields(A& a, TextRule& t) { a(t.id, t.title, t.text, t.when, t.sources); }
@@ -43,7 +44,9 @@ template <class A> void Fields(A& a, PainTypeRule& p) { a(p.type, p.text, p.when
 template <class A> void Fields(A& a, PainRegion& p) { a(p.region, p.present, p.default_type, p.default_text, p.types); }
 template <class A> void Fields(A& a, ReviewRule& r) { a(r.pain, r.text, r.present, r.days_slot, r.after_days, r.sources); }
 template <class A> void Fields(A& a, ConsistencyRule& c) { a(c.error_if, c.path, c.message); }
+template <class A> void Fields(A& a, Applicability& p) { a(p.slot, p.asked_when, p.otherwise, p.reads); }
 template <class A> void Fields(A& a, DispositionText& d) { a(d.label, d.summary); }
+template <class A> void Fields(A& a, OpenItem& o) { a(o.id, o.text, o.sources); }
 template <class A> void Fields(A& a, HistoryTexts& h) {
   a(h.score_change, h.pain_back, h.pain_legs, h.hydration_change, h.status_names, h.overdue, h.course_back,
     h.course_legs, h.sources);
@@ -57,8 +60,9 @@ template <class A> void Fields(A& a, InterviewRules& i) {
 template <class A> void Fields(A& a, CompiledKb& k) {
   a(k.version, k.findings, k.slot_names, k.slot_choices, k.weight_loss_slot, k.hydration_slot, k.age_slot,
     k.weight_slot, k.pre_weight_slot, k.keeps_fluids_down_slot, k.static_slots, k.history_slot, k.program.code,
-    k.program.sum_slots, k.definitions, k.consistency, k.dispositions, k.flags, k.hydration, k.medicines,
-    k.mechanisms, k.pain_regions, k.self_care, k.expected, k.review, k.sources, k.interview, k.history);
+    k.program.sum_slots, k.definitions, k.consistency, k.applicability, k.dispositions, k.flags, k.hydration, k.medicines,
+    k.mechanisms, k.pain_regions, k.self_care, k.expected, k.review, k.sources, k.interview, k.history,
+    k.open_for_review, k.condition_text);
 }
 
 template <class T> struct IsVector : std::false_type {};
@@ -180,13 +184,29 @@ Status CheckIndexes(const CompiledKb& kb) {
                 kb.keeps_fluids_down_slot}) {
     if (s < 0 || static_cast<size_t>(s) >= slots) return Status::Corruption("knowledge-base image: bad slot");
   }
+  for (size_t i = 1; i < kb.condition_text.size(); ++i) {
+    if (kb.condition_text[i - 1].first >= kb.condition_text[i].first) {
+      return Status::Corruption("knowledge-base image: condition texts out of order");
+    }
+  }
   // Every condition must run within the evaluator's fixed stack and leave one value.
   std::vector<Cond> conds = {kb.hydration.severe, kb.hydration.some};
+  if (!kb.hydration.fluid_limit_when.empty()) conds.push_back(kb.hydration.fluid_limit_when);
+  for (const auto& a : kb.applicability) {
+    conds.push_back(a.asked_when);
+    if (a.slot < 0 || static_cast<size_t>(a.slot) >= kb.findings.size()) {
+      return Status::Corruption("knowledge-base image: bad applicability");
+    }
+    for (int s : a.reads) {
+      if (s < 0 || static_cast<size_t>(s) >= kb.findings.size()) return Status::Corruption("knowledge-base image: bad applicability");
+    }
+  }
   for (const auto& [id, c] : kb.definitions) conds.push_back(c);
   for (const auto& c : kb.consistency) conds.push_back(c.error_if);
   for (const auto& f : kb.flags) conds.push_back(f.when);
   for (const auto& m : kb.medicines) {
     if (m.is_review) conds.push_back(m.review.when);
+    if (!m.listed_when.empty()) conds.push_back(m.listed_when);
     for (const auto& c : m.avoid) conds.push_back(c.when);
     for (const auto& c : m.caution) conds.push_back(c.when);
   }

@@ -20,7 +20,8 @@ namespace {
 
 constexpr std::string_view kTopKeys[] = {
     "version", "sources", "dispositions", "findings", "consistency", "definitions", "hydration",
-    "flags", "medicines", "mechanisms", "pain_types", "self_care", "follow_up", "interview", "history"};
+    "flags", "medicines", "mechanisms", "pain_types", "self_care", "follow_up", "interview", "history",
+    "open_for_review"};
 
 // A top-level section and the file it came from. `reader` is null when the
 // section is absent (a default YAML::Node is a defined null node, so the node
@@ -53,6 +54,7 @@ class Loader {
     compiler_ = std::make_unique<ConditionCompiler>(
         kb_.get(), CondBudget{limits_.max_condition_tokens, limits_.max_nesting},
         limits_.max_program_size);
+    NT_RETURN_IF_ERROR(LoadApplicability());
     NT_RETURN_IF_ERROR(LoadDefinitions());
     NT_RETURN_IF_ERROR(LoadConsistency());
     NT_RETURN_IF_ERROR(LoadHydration());
@@ -64,6 +66,7 @@ class Loader {
     NT_RETURN_IF_ERROR(LoadFollowUp());
     NT_RETURN_IF_ERROR(LoadInterview());
     NT_RETURN_IF_ERROR(LoadHistory());
+    NT_RETURN_IF_ERROR(LoadOpenForReview());
     if (rule_count_ > limits_.max_rules) {
       return Status::InvalidArgument(fmt::format("the knowledge base has {} rules; the limit is {}",
                                                  rule_count_, limits_.max_rules));
@@ -178,7 +181,7 @@ class Loader {
     std::set<std::string> seen;
     for (const auto& e : s.node) {
       NT_RETURN_IF_ERROR(r.CheckMap(e, {"id", "type", "min", "max", "choices", "choice_labels", "group",
-                                        "question", "label", "help", "unit"},
+                                        "question", "label", "help", "unit", "asked_when", "otherwise"},
                                     {"id", "type", "question"}));
       FindingSpec f;
       std::string type;
@@ -190,6 +193,11 @@ class Loader {
       NT_RETURN_IF_ERROR(r.String(e, "help", false, &f.help));
       NT_RETURN_IF_ERROR(r.String(e, "label", false, &f.label));
       if (f.label.empty()) f.label = f.question;
+      NT_RETURN_IF_ERROR(r.String(e, "asked_when", false, &f.asked_when));
+      if (e["asked_when"].IsDefined() != e["otherwise"].IsDefined()) {
+        return r.Error(e, "'asked_when' and 'otherwise' go together: give both or neither");
+      }
+      if (!f.asked_when.empty()) applicability_nodes_.push_back(e);
       if (type == "bool") {
         f.type = FindingType::kBool;
       } else if (type == "number" || type == "integer") {
@@ -250,7 +258,8 @@ class Loader {
     kb_->keeps_fluids_down_slot = kb_->finding_index["keeps_fluids_down"];
     for (const auto& f : kb_->findings) kb_->history_slot.push_back(f.group == "history");
     for (size_t i = 0; i < kb_->findings.size(); ++i) {
-      if (kb_->findings[i].group == "patient" && static_cast<int>(i) != kb_->weight_slot) {
+      const std::string& group = kb_->findings[i].group;
+      if ((group == "patient" && static_cast<int>(i) != kb_->weight_slot) || group == "medicines") {
         kb_->static_slots.push_back(static_cast<int>(i));
       }
     }
@@ -269,6 +278,7 @@ class Loader {
       return r.Error(v, c.error().message, YamlReader::TextColumnShift(v) + c.error().offset);
     }
     *out = c.value();
+    kb_->condition_text.emplace_back(out->begin, v.Scalar());  // rising: code only grows
     return Status::Ok();
   }
 
@@ -288,6 +298,63 @@ class Loader {
       }
       out->push_back(kb_->sources[it->second].second);
     }
+    return Status::Ok();
+  }
+
+  // Who each finding applies to (FindingSpec::asked_when, `otherwise`).
+  // Compiled before the definitions, so asked_when reads findings only.
+  Status LoadApplicability() {
+    const YamlReader& r = *Get("findings").reader;
+    std::set<int> applies;
+    for (const auto& e : applicability_nodes_) applies.insert(kb_->finding_index[e["id"].Scalar()]);
+    for (const auto& e : applicability_nodes_) {
+      Applicability a;
+      a.slot = kb_->finding_index[e["id"].Scalar()];
+      FindingSpec& f = kb_->findings[a.slot];
+      NT_RETURN_IF_ERROR(Condition(r, e, "asked_when", true, &a.asked_when));
+      --rule_count_;  // part of the vocabulary, not a rule
+      std::set<int> reads;
+      for (uint32_t pc = a.asked_when.begin; pc < a.asked_when.end; ++pc) {
+        const Instr& in = kb_->program.code[pc];
+        if (in.op == Op::kSum) {
+          for (int i = 0; i < in.n; ++i) reads.insert(kb_->program.sum_slots[in.slot + i]);
+        } else if (in.op != Op::kAnd && in.op != Op::kOr && in.op != Op::kNot && in.op != Op::kAtLeast) {
+          reads.insert(in.slot);
+        }
+      }
+      for (int s : reads) {
+        if (s >= static_cast<int>(kb_->findings.size()) || applies.count(s)) {
+          return r.Error(e["asked_when"], fmt::format("'asked_when' may read only findings that are asked of "
+                                                      "everyone, not '{}'", kb_->slot_names[s]));
+        }
+      }
+      a.reads.assign(reads.begin(), reads.end());
+      const YAML::Node o = e["otherwise"];
+      const std::string text = o.IsScalar() ? o.Scalar() : "";
+      bool ok = false;
+      if (f.type == FindingType::kBool) {
+        ok = text == "true" || text == "false";
+        a.otherwise = text == "true" ? 1 : 0;
+      } else if (f.type == FindingType::kChoice) {
+        auto it = std::find(f.choices.begin(), f.choices.end(), text);
+        ok = it != f.choices.end();
+        a.otherwise = static_cast<double>(it - f.choices.begin());
+      } else {
+        NT_RETURN_IF_ERROR(r.Number(e, "otherwise", true, &a.otherwise));
+        ok = a.otherwise >= f.min && a.otherwise <= f.max &&
+             (f.type != FindingType::kInteger || a.otherwise == std::floor(a.otherwise));
+      }
+      if (!ok) {
+        return r.Error(o, fmt::format("'otherwise' must be a value '{}' can take ({})", f.id,
+                                      f.type == FindingType::kBool     ? "true or false"
+                                      : f.type == FindingType::kChoice ? "one of its choices"
+                                                                       : "a number in its range"));
+      }
+      f.otherwise = a.otherwise;
+      kb_->applicability.push_back(std::move(a));
+    }
+    std::sort(kb_->applicability.begin(), kb_->applicability.end(),
+              [](const Applicability& x, const Applicability& y) { return x.slot < y.slot; });
     return Status::Ok();
   }
 
@@ -380,13 +447,19 @@ class Loader {
     NT_RETURN_IF_ERROR(r.CheckMap(a, {"text", "per_loose_stool_ml"}, {"text", "per_loose_stool_ml"}));
     NT_RETURN_IF_ERROR(r.String(a, "text", true, &hy.plan_text[0]));
     NT_RETURN_IF_ERROR(Bands(r, a, "per_loose_stool_ml", &hy.per_stool));
-    NT_RETURN_IF_ERROR(r.CheckMap(b, {"text", "ors_ml_per_kg", "over_hours", "max_ml", "by_age"},
+    NT_RETURN_IF_ERROR(r.CheckMap(b, {"text", "ors_ml_per_kg", "over_hours", "max_ml", "by_age",
+                                      "fluid_limit_when", "fluid_limit_text"},
                                   {"text", "ors_ml_per_kg", "over_hours", "max_ml", "by_age"}));
     NT_RETURN_IF_ERROR(r.String(b, "text", true, &hy.plan_text[1]));
     NT_RETURN_IF_ERROR(r.Number(b, "ors_ml_per_kg", true, &hy.ors_ml_per_kg));
     NT_RETURN_IF_ERROR(r.Number(b, "over_hours", true, &hy.over_hours));
     NT_RETURN_IF_ERROR(r.Number(b, "max_ml", true, &hy.ors_max_ml));
     NT_RETURN_IF_ERROR(Bands(r, b, "by_age", &hy.ors_by_age));
+    if (b["fluid_limit_when"].IsDefined() != b["fluid_limit_text"].IsDefined()) {
+      return r.Error(b, "'fluid_limit_when' and 'fluid_limit_text' go together: give both or neither");
+    }
+    NT_RETURN_IF_ERROR(Condition(r, b, "fluid_limit_when", false, &hy.fluid_limit_when));
+    NT_RETURN_IF_ERROR(r.String(b, "fluid_limit_text", false, &hy.fluid_limit_text));
     NT_RETURN_IF_ERROR(r.CheckMap(c, {"text", "iv_ml_per_kg", "first_ml_per_kg", "first_minutes",
                                       "then_ml_per_kg", "then_hours"},
                                   {"text", "iv_ml_per_kg", "first_ml_per_kg", "first_minutes",
@@ -509,15 +582,16 @@ class Loader {
     NT_RETURN_IF_ERROR(r.CheckSeq(s.node, "medicines"));
     std::set<std::string> seen;
     for (const auto& e : s.node) {
-      NT_RETURN_IF_ERROR(r.CheckMap(e, {"id", "name", "avoid", "caution", "ok_text", "dose", "review"},
+      NT_RETURN_IF_ERROR(r.CheckMap(e, {"id", "name", "avoid", "caution", "ok_text", "dose", "review",
+                                        "listed_when", "notes"},
                                     {"id", "name"}));
       MedicineRule m;
       NT_RETURN_IF_ERROR(r.String(e, "id", true, &m.id));
       NT_RETURN_IF_ERROR(CheckId(r, e, m.id, &seen, "medicine"));
       NT_RETURN_IF_ERROR(r.String(e, "name", true, &m.name));
       if (YAML::Node rv = e["review"]) {
-        if (e["avoid"] || e["caution"] || e["dose"]) {
-          return r.Error(e, "a 'review' medicine entry has no avoid, caution or dose");
+        if (e["avoid"] || e["caution"] || e["dose"] || e["listed_when"] || e["notes"]) {
+          return r.Error(e, "a 'review' medicine entry has no avoid, caution, dose, listed_when or notes");
         }
         NT_RETURN_IF_ERROR(r.CheckMap(rv, {"when", "reason", "sources"}, {"when", "reason", "sources"}));
         m.is_review = true;
@@ -529,6 +603,8 @@ class Loader {
         NT_RETURN_IF_ERROR(MedConditions(r, e, "avoid", &m.avoid, true, &m.sources));
         NT_RETURN_IF_ERROR(MedConditions(r, e, "caution", &m.caution, false, &m.sources));
         NT_RETURN_IF_ERROR(r.String(e, "ok_text", false, &m.ok_text));
+        NT_RETURN_IF_ERROR(Condition(r, e, "listed_when", false, &m.listed_when));
+        if (e["notes"]) NT_RETURN_IF_ERROR(r.StringList(e, "notes", true, &m.notes));
         if (YAML::Node d = e["dose"]) NT_RETURN_IF_ERROR(LoadDose(r, d, &m));
         if (m.sources.empty()) return r.Error(e, "a medicine must cite its sources in its conditions");
       }
@@ -836,6 +912,25 @@ class Loader {
     return Status::Ok();
   }
 
+  // kb.yaml `open_for_review` (optional): questions of policy left to clinicians.
+  Status LoadOpenForReview() {
+    Section s = Get("open_for_review");
+    if (!s.reader) return Status::Ok();
+    const YamlReader& r = *s.reader;
+    NT_RETURN_IF_ERROR(r.CheckSeq(s.node, "open_for_review"));
+    std::set<std::string> seen;
+    for (const auto& e : s.node) {
+      NT_RETURN_IF_ERROR(r.CheckMap(e, {"id", "text", "sources"}, {"id", "text", "sources"}));
+      OpenItem o;
+      NT_RETURN_IF_ERROR(r.String(e, "id", true, &o.id));
+      NT_RETURN_IF_ERROR(CheckId(r, e, o.id, &seen, "open_for_review"));
+      NT_RETURN_IF_ERROR(r.String(e, "text", true, &o.text));
+      NT_RETURN_IF_ERROR(SourcesOf(r, e, &o.sources));
+      kb_->open_for_review.push_back(std::move(o));
+    }
+    return Status::Ok();
+  }
+
   Status CheckPolicy() {
     for (const auto& req : kRequiredFlags) {
       auto it = std::find_if(kb_->flags.begin(), kb_->flags.end(),
@@ -884,6 +979,7 @@ class Loader {
   std::map<std::string, YAML::Node> flag_nodes_;
   const YamlReader* flag_reader_ = nullptr;
   size_t rule_count_ = 0;
+  std::vector<YAML::Node> applicability_nodes_;  // findings with asked_when, in file order
 };
 
 }  // namespace

@@ -37,10 +37,30 @@ inline constexpr RequiredFlag kRequiredFlags[] = {
     {"back_pain_limits_mobility", Level::kRoutine}, {"nerve_root_pain", Level::kRoutine},
     {"non_mechanical_back_pain", Level::kRoutine},  {"prolonged_diarrhoea", Level::kRoutine},
     {"possible_reactive_arthritis", Level::kRoutine}, {"urinary_infection", Level::kRoutine},
+    // policy v2
+    {"severe_abdominal_pain", Level::kEmergency}, {"aortic_emergency", Level::kEmergency},
+    {"pancreatitis", Level::kEmergency},        {"gut_bleed", Level::kEmergency},
+    {"bowel_obstruction", Level::kEmergency},   {"dka", Level::kEmergency},
+    {"hus_signs", Level::kEmergency},           {"ectopic_rupture", Level::kEmergency},
+    {"neutropenic_sepsis", Level::kEmergency},  {"adrenal_crisis", Level::kEmergency},
+    {"lithium_toxicity", Level::kEmergency},    {"young_baby_fever", Level::kEmergency},
+    {"testicular_torsion", Level::kEmergency},
+    {"constant_abdominal_pain", Level::kUrgent}, {"appendicitis", Level::kUrgent},
+    {"sudden_severe_pain", Level::kUrgent},     {"vomiting_blood", Level::kUrgent},
+    {"fainted", Level::kUrgent},                {"possible_ectopic", Level::kUrgent},
+    {"upper_uti", Level::kUrgent},              {"uti_in_pregnancy", Level::kUrgent},
+    {"insulin_and_vomiting", Level::kUrgent},   {"sglt2_and_vomiting", Level::kUrgent},
+    {"ketones_rising", Level::kUrgent},         {"steroid_sick_day", Level::kUrgent},
+    {"chemo_and_gut_upset", Level::kUrgent},    {"lithium_and_gut_upset", Level::kUrgent},
+    {"low_temperature", Level::kUrgent},        {"immunosuppressed_fever", Level::kUrgent},
+    {"severe_pain_with_fever", Level::kUrgent}, {"upper_back_pain", Level::kUrgent},
+    {"night_pain_with_risk", Level::kUrgent},   {"back_pain_fever_after_bug", Level::kUrgent},
+    {"severe_pain_persisting", Level::kRoutine},
 };
 
-inline constexpr std::string_view kRequiredMedicines[] = {"paracetamol", "ibuprofen",
-                                                          "sick_day_rules"};
+inline constexpr std::string_view kRequiredMedicines[] = {
+    "paracetamol", "ibuprofen", "ibuprofen_gel", "menthol_rub", "sick_day_rules",
+    "insulin_sick_day", "steroid_sick_day", "lithium_sick_day"};
 inline constexpr std::string_view kRequiredMechanisms[] = {"fluid_loss", "retching_strain",
                                                            "inflammation", "immobility", "posture"};
 inline constexpr std::string_view kRequiredPainRegions[] = {"back", "legs"};

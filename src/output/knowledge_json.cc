@@ -63,6 +63,19 @@ void WriteFinding(JsonWriter& w, const FindingSpec& f) {
     }
     w.EndArray();
   }
+  if (!f.asked_when.empty()) {
+    // Who the finding applies to: not asked, and read as `otherwise`, where
+    // asked_when is false and the finding is not given.
+    Field(w, "asked_when", f.asked_when);
+    w.Key("otherwise");
+    if (f.type == FindingType::kBool) {
+      w.Bool(f.otherwise != 0);
+    } else if (f.type == FindingType::kChoice) {
+      w.String(f.choices[static_cast<size_t>(f.otherwise)]);
+    } else {
+      w.Double(f.otherwise);
+    }
+  }
   w.EndObject();
 }
 

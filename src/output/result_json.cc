@@ -81,6 +81,10 @@ void WriteHydration(JsonWriter& w, const HydrationResult& h) {
   if (h.ors_ml) IntField(w, "ors_ml", *h.ors_ml);
   if (h.ors_ml_range) RangeField(w, "ors_ml_range", *h.ors_ml_range);
   if (h.plan == 'B') IntField(w, "over_hours", h.over_hours);
+  if (h.fluid_limit) {
+    w.Key("fluid_limit");
+    w.Bool(true);
+  }
   if (h.per_loose_stool_ml) RangeField(w, "per_loose_stool_ml", *h.per_loose_stool_ml);
   if (h.maintenance_ml_per_day) IntField(w, "maintenance_ml_per_day", *h.maintenance_ml_per_day);
   if (h.weight_loss_percent) {

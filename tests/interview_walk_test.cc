@@ -13,6 +13,7 @@
 #include "assess_test_util.h"
 #include "interview_applicability.h"
 #include "interview_simulator.h"
+#include "kb_test_util.h"
 #include "norotriage/interview.h"
 
 namespace norotriage::testing {
@@ -84,6 +85,31 @@ TEST(InterviewWalkTest, PersonasReachTheAllAtOnceDisposition) {
     if (p.id == "well_adult") EXPECT_LE(w.sim.screens, 12) << "the well adult's interview is too long";
   }
   std::printf("%s%s", report.c_str(), table.c_str());
+}
+
+// With an opening that leaves sex out, the interview still asks it before
+// any finding whose asked_when reads it (on a screen of its own).
+TEST(InterviewWalkTest, WhatDecidesWhoAFindingAppliesToIsAskedFirst) {
+  std::vector<KbFile> files = RepoKbFiles();
+  for (KbFile& f : files) {
+    if (f.name != "knowledge/interview.yaml") continue;
+    const std::string from = "opening: [[age_years, sex, weight_kg], complaint]";
+    const size_t at = f.text.find(from);
+    ASSERT_NE(at, std::string::npos);
+    f.text.replace(at, from.size(), "opening: [age_years, complaint, weight_kg]");
+  }
+  auto loaded = KnowledgeBase::LoadFiles(files);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  const KnowledgeBase& kb = **loaded;
+  int asked_sex = 0;
+  for (const Persona& p : Personas(kb)) {
+    SCOPED_TRACE(p.id);
+    Simulation sim = Simulate(kb, p.truth);
+    ASSERT_TRUE(sim.last.done);
+    for (const std::string& problem : NotApplicableAsks(kb, sim, p.truth)) ADD_FAILURE() << problem;
+    asked_sex += ScreenOf(sim, "sex") >= 0;
+  }
+  EXPECT_GT(asked_sex, 0);  // the pregnancy or testicle questions came up, after sex
 }
 
 }  // namespace

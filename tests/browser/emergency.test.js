@@ -82,14 +82,14 @@ test('an emergency answer on a form raises the banner while typing', { timeout: 
     let info = await toEmergencyChecklist(page);
     await page.locator('form.screen input[data-exclusive="none"]').check();
     await ui.pressNext(page, info.id);
-    // Answer checklists "none" until the first form, then pick worsening leg weakness.
+    // Answer checklists "none" until the first form, then pick severe tummy pain.
     while ((info = await ui.screenInfo(page)).kind !== 'form') {
       await ui.fillScreen(page, {});
       await ui.pressNext(page, info.id);
     }
-    const field = page.locator('.field[data-finding="leg_weakness"]');
-    assert.equal(await field.count(), 1, 'expected the leg weakness question on the first form');
-    await field.getByLabel(/getting worse over hours or days/).check();
+    const field = page.locator('.field[data-finding="abdominal_pain"]');
+    assert.equal(await field.count(), 1, 'expected the tummy pain question on the first form');
+    await field.getByLabel(/hard to move or talk/).check();
     await page.locator('#emergency .emergency-banner').waitFor({ state: 'visible', timeout: 5000 });
     assert.equal((await ui.screenInfo(page)).id, info.id);
     assert.deepEqual(problems, []);

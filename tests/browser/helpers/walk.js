@@ -22,7 +22,7 @@ async function walkStates(browserPage, baseUrl, onState) {
   await page.locator('details.why summary').first().click();
   await onState('question', page);
   await page.getByRole('button', { name: 'Next', exact: true }).click();
-  await page.locator('.error-message:not([hidden])').waitFor();
+  await page.locator('.error-message:not([hidden])').first().waitFor();
   await onState('question-error', page);
   await ui.fillScreen(page, ui.HEALTHY_BACK_ACHE);
   await ui.pressNext(page, 'opening:form:age_years+sex+weight_kg');

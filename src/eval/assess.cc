@@ -23,8 +23,9 @@ namespace {
 // The findings of `set` the request gave (not those read as `otherwise`).
 void AddFindings(const CompiledKb& kb, const SlotSet& set, const RequestState& st,
                  std::vector<std::string_view>* out) {
-  for (size_t i = 0; i < kb.findings.size(); ++i) {
-    if (set.test(i) && !st.filled.test(i)) out->push_back(kb.findings[i].id);
+  const SlotSet given = set & ~st.filled;
+  for (size_t i = given._Find_first(); i < kb.findings.size(); i = given._Find_next(i)) {
+    out->push_back(kb.findings[i].id);
   }
 }
 
@@ -146,8 +147,10 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
     if (!fast.CanBeSoft(f.when) && fast.IsFalse(f.when, v)) continue;
     Explained e = internal::Explain(kb, f.when, v, derived);
     if (!e.possible()) continue;
-    for (size_t s = 0; s < kb.findings.size(); ++s) {
-      if (!e.open.test(s) || kb.history_slot[s]) continue;  // history is worked out, not asked
+    // Set bits only (GCC's bitset scan): with ~120 findings and dozens of
+    // flags a plain loop over every finding was a tenth of Assess.
+    for (size_t s = e.open._Find_first(); s < kb.findings.size(); s = e.open._Find_next(s)) {
+      if (kb.history_slot[s]) continue;  // history is worked out, not asked
       reach[s] = std::max(reach[s], static_cast<int>(f.level));
       why[s].push_back(f.id);
     }

@@ -76,7 +76,10 @@ TEST(InterviewTest, ReachesEveryVignettesDispositionAndFlags) {
     if (a.disposition == Level::kEmergency) {
       ++emergency_cases;
       EXPECT_TRUE(sim.last.emergency);
-      EXPECT_LE(sim.emergency_after, 4) << "emergency recognised late";
+      // By the 5th screen after the opening: a detail (where the tummy hurts,
+      // a ketone reading) is asked only after the finding it belongs to, so
+      // that "no" to that finding never contradicts an earlier answer.
+      EXPECT_LE(sim.emergency_after, 5) << "emergency recognised late";
       worst_emergency = std::max(worst_emergency, sim.emergency_after);
     }
     counts.push_back(sim.screens);

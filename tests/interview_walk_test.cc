@@ -4,6 +4,7 @@
 // at the disposition that assessing all of the person's answers at once
 // gives. docs/interview-walks.md keeps the numbers.
 #include <fstream>
+#include <set>
 #include <string>
 
 #include <fmt/format.h>
@@ -82,7 +83,9 @@ TEST(InterviewWalkTest, PersonasReachTheAllAtOnceDisposition) {
     EXPECT_EQ(LevelId(got), LevelId(w.all_at_once.disposition));
     // Nothing that does not apply is asked; sex and age come first.
     for (const std::string& problem : NotApplicableAsks(kb, w.sim, p.truth)) ADD_FAILURE() << problem;
-    if (p.id == "well_adult") EXPECT_LE(w.sim.screens, 12) << "the well adult's interview is too long";
+    if (p.id == "well_adult") {
+      EXPECT_LE(w.sim.screens, 12) << "the well adult's interview is too long";
+    }
   }
   std::printf("%s%s", report.c_str(), table.c_str());
 }
@@ -110,6 +113,55 @@ TEST(InterviewWalkTest, WhatDecidesWhoAFindingAppliesToIsAskedFirst) {
     asked_sex += ScreenOf(sim, "sex") >= 0;
   }
   EXPECT_GT(asked_sex, 0);  // the pregnancy or testicle questions came up, after sex
+}
+
+}  // namespace
+}  // namespace norotriage::testing
+
+namespace norotriage::testing {
+namespace {
+
+// A person with no tummy pain who answers every screen truthfully, "none of
+// these" included, never reaches a contradiction: the details of tummy pain
+// are asked only after tummy pain itself (consistency rules "abdominal_pain =
+// none and known(detail)"), as are the ketones after diabetes.
+TEST(InterviewDetailsTest, DetailsWaitForTheFindingTheyBelongTo) {
+  const KnowledgeBase& kb = Kb();
+  const int pain = kb.FindingIndex("abdominal_pain");
+  const int ketones = kb.FindingIndex("ketones_mmol");
+  ASSERT_GE(pain, 0);
+  ASSERT_GE(ketones, 0);
+  const std::vector<std::string> details = {"abdominal_pain_site", "abdominal_pain_worse_moving",
+                                            "abdominal_pain_to_back"};
+  // Every answer so far "no"/unknown except the opening; step until done.
+  std::string findings = R"("age_years": 40, "sex": "female", "weight_kg": 70, "back_pain": true,)"
+                         R"( "leg_aches": false, "leg_cramps": false)";
+  std::set<std::string> asked;
+  for (int step = 0; step < 30; ++step) {
+    auto req = ParseRequest(kb, "{\"findings\": {" + findings + "}}");
+    ASSERT_TRUE(req.ok()) << req.error().ToString() << "\n" << findings;
+    const InterviewStep s = NextStep(kb, *req);
+    if (s.done) break;
+    ASSERT_TRUE(s.screen.has_value());
+    for (const auto& q : s.screen->questions) {
+      const std::string id(q.finding);
+      for (const auto& d : details) {
+        if (id == d) {
+          EXPECT_TRUE(asked.count("abdominal_pain")) << d << " asked before abdominal_pain";
+        }
+      }
+      if (id == "ketones_mmol") {
+        EXPECT_TRUE(asked.count("diabetes") && asked.count("sglt2_inhibitor")) << "ketones asked first";
+      }
+      asked.insert(id);
+      // The truthful "no": false, the first choice (none/normal/...), or unknown for numbers.
+      std::string value = "null";
+      if (q.type == FindingType::kBool) value = "false";
+      if (q.type == FindingType::kChoice) value = "\"" + std::string(q.choices.front().value) + "\"";
+      findings += ", \"" + id + "\": " + value;
+    }
+  }
+  EXPECT_TRUE(asked.count("abdominal_pain"));
 }
 
 }  // namespace

@@ -49,10 +49,13 @@ class Selector {
     FindInverted();
     applicability_.assign(kb_.findings.size(), nullptr);
     decides_.assign(kb_.findings.size(), false);
+    waits_for_.assign(kb_.findings.size(), {});
     for (const auto& a : kb_.applicability) {
       applicability_[a.slot] = &a;
       for (int r : a.reads) decides_[r] = true;
+      waits_for_[a.slot].insert(a.reads.begin(), a.reads.end());
     }
+    FindDetails();
   }
 
   std::optional<Screen> Next() {
@@ -114,9 +117,36 @@ class Selector {
 
   // A finding asked only of some people (CompiledKb::applicability) whose
   // asked_when reads a finding not yet asked: it waits for that one.
+  // So does a detail of another finding (FindDetails), e.g. where the tummy
+  // hurts, before whether it hurts: "no" to the parent makes any answer to
+  // the detail a contradiction, and the person could not go on.
   bool Waiting(int slot) const {
-    const internal::Applicability* a = applicability_[slot];
-    return a && std::any_of(a->reads.begin(), a->reads.end(), [&](int r) { return !Asked(r); });
+    const auto& w = waits_for_[slot];
+    return std::any_of(w.begin(), w.end(), [&](int r) { return !Asked(r); });
+  }
+
+  // Consistency rules of the form "parent = value and known(detail)" make
+  // the detail wait for its parents (the findings the rule reads other than
+  // through known()).
+  void FindDetails() {
+    const auto& code = kb_.program.code;
+    const int findings = static_cast<int>(kb_.findings.size());
+    for (const auto& rule : kb_.consistency) {
+      std::set<int> details, parents;
+      for (uint32_t pc = rule.error_if.begin; pc < rule.error_if.end; ++pc) {
+        const internal::Instr& in = code[pc];
+        if (in.op == internal::Op::kKnown && in.slot < findings) details.insert(in.slot);
+        if ((in.op == internal::Op::kBool || in.op == internal::Op::kCompare || in.op == internal::Op::kIn) &&
+            in.slot < findings) {
+          parents.insert(in.slot);
+        }
+      }
+      for (int d : details) {
+        for (int p : parents) {
+          if (p != d) waits_for_[d].insert(p);
+        }
+      }
+    }
   }
 
   // The findings that waiting asks wait for (e.g. sex, before the pregnancy
@@ -127,7 +157,7 @@ class Selector {
     std::erase_if(*asks, [&](const Ask& a) {
       if (!Waiting(a.slot)) return false;
       reach = std::max(reach, a.could_reach);
-      for (int r : applicability_[a.slot]->reads) {
+      for (int r : waits_for_[a.slot]) {
         if (!Asked(r)) needed.insert(r);
       }
       return true;
@@ -347,13 +377,14 @@ class Selector {
     const Stage& st = stages_[i];
     const std::string_view stage = st.care ? std::string_view("care") : LevelId(st.level);
     const int title = st.care ? 0 : static_cast<int>(st.level);
-    // What decides who a finding applies to is asked before the finding.
-    if (std::vector<Ask> first = TakePrerequisites(&asks); !first.empty()) {
-      return Build(stage, first.size() == 1 ? ScreenKind::kQuestion : ScreenKind::kForm,
-                   first.size() == 1 ? std::string_view(kb_.findings[first[0].slot].question)
-                                     : std::string_view(iv_.form_title[title]),
-                   first);
+    // What decides who a finding applies to, and the finding a detail
+    // belongs to, are asked before it: on this screen, in its place.
+    for (Ask& p : TakePrerequisites(&asks)) {
+      if (std::none_of(asks.begin(), asks.end(), [&](const Ask& x) { return x.slot == p.slot; })) {
+        asks.insert(asks.begin(), std::move(p));
+      }
     }
+    if (asks.empty()) return std::nullopt;
     std::vector<Ask> bools, others;
     for (auto& a : asks) (Tickable(a.slot) ? bools : others).push_back(a);
     if (bools.size() >= 2) {
@@ -438,6 +469,7 @@ class Selector {
   const internal::InterviewRules& iv_;
   std::map<std::string, int> group_rank_;
   std::vector<bool> inverted_;
+  std::vector<std::set<int>> waits_for_;  // per finding: asked only after these (applicability, details)
   std::vector<Stage> stages_;
   std::vector<const internal::Applicability*> applicability_;  // by slot; null: applies to everyone
   std::vector<bool> decides_;  // read by some finding's asked_when (e.g. age, sex)

@@ -46,13 +46,14 @@ class EpisodeV1Test : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(store).value();
     const json& e = fixture_.at("episode");
-    id_ = e.at("id");
-    EpisodeRecord rec{id_, e.at("onset_date"), e.at("stable_json"), server::AccessTokenHash(kToken),
-                      e.at("created_at")};
+    auto str = [](const json& j, const char* key) { return j.at(key).get<std::string>(); };
+    id_ = str(e, "id");
+    EpisodeRecord rec{id_, str(e, "onset_date"), str(e, "stable_json"), server::AccessTokenHash(kToken),
+                      str(e, "created_at")};
     ASSERT_TRUE(store_->CreateEpisode(rec).ok());
     for (const json& c : fixture_.at("checkins")) {
-      CheckinRecord r{c.at("seq"), c.at("date"), c.at("day"), c.at("request_json"), c.at("result_json"),
-                      c.at("disposition"), c.at("created_at")};
+      CheckinRecord r{c.at("seq").get<int64_t>(), str(c, "date"), c.at("day").get<double>(),
+                      str(c, "request_json"), str(c, "result_json"), str(c, "disposition"), str(c, "created_at")};
       ASSERT_TRUE(store_->AddCheckin(id_, r).ok());
     }
     kb_ = KnowledgeBase::LoadBuiltin().value();
@@ -85,7 +86,7 @@ TEST_F(EpisodeV1Test, ShowKeepsTheStoredV1ResultAndAdvisesWithV2) {
   auto view = episodes.Show(id_);
   ASSERT_TRUE(view.ok()) << view.status().ToString();
   ASSERT_EQ(view->checkins.size(), 1u);
-  EXPECT_EQ(view->checkins[0].result_json, V1Result().at("result_json"));  // history as it was said
+  EXPECT_EQ(view->checkins[0].result_json, V1Result().at("result_json").get<std::string>());  // history as it was said
   ASSERT_TRUE(view->current.has_value());
   const Assessment& today = view->current->assessment;
   EXPECT_EQ(today.kb_version, kb_->version());

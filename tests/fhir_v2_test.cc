@@ -2,6 +2,7 @@
 // applies to (asked_when) as Questionnaire enableWhen, the fluid limit in the
 // RiskAssessment, CarePlan and cards, the topical medicines and the
 // sick-day cards.
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -33,7 +34,7 @@ std::map<std::string, Json> Questions() {
   const Json q = Json::parse(QuestionnaireJson(Kb(), kBase));
   std::map<std::string, Json> out;
   for (const Json& group : q.at("item")) {
-    for (const Json& item : group.at("item")) out[item.at("linkId")] = item;
+    for (const Json& item : group.at("item")) out[item.at("linkId").get<std::string>()] = item;
   }
   return out;
 }
@@ -44,7 +45,7 @@ std::vector<std::string> EnableWhenText(const Json& item) {
   if (!item.contains("enableWhen")) return out;
   for (const Json& c : item.at("enableWhen")) {
     std::string answer;
-    if (c.contains("answerCoding")) answer = c.at("answerCoding").at("code");
+    if (c.contains("answerCoding")) answer = c.at("answerCoding").at("code").get<std::string>();
     if (c.contains("answerBoolean")) answer = c.at("answerBoolean").get<bool>() ? "true" : "false";
     if (c.contains("answerDecimal")) answer = c.at("answerDecimal").dump();
     if (c.contains("answerInteger")) answer = c.at("answerInteger").dump();
@@ -141,7 +142,7 @@ TEST_F(FhirV2KbTest, ChoiceSetsAndBooleansAreSaidAsNotEqual) {
   std::vector<std::string> codes;
   for (const OrderedJson& e : r.value()) {
     EXPECT_EQ(e.at("operator"), "!=");
-    codes.push_back(e.at("answerCoding").at("code"));
+    codes.push_back(e.at("answerCoding").at("code").get<std::string>());
   }
   std::vector<std::string> others;
   for (const std::string& c : Kb().findings()[Kb().FindingIndex("sex")].choices) {
@@ -209,7 +210,7 @@ TEST(FhirV2Test, TopicalMedicinesAndSickDayCardsInCarePlanAndCards) {
     const Json& d = act.at("detail");
     if (!d.contains("code")) continue;
     for (const Json& c : d.at("code").value("coding", Json::array())) {
-      if (c.at("system") == kMedicineSystem) meds[c.at("code")] = d;
+      if (c.at("system") == kMedicineSystem) meds[c.at("code").get<std::string>()] = d;
     }
   }
   for (const char* id : {"ibuprofen_gel", "menthol_rub", "insulin_sick_day"}) {

@@ -62,6 +62,7 @@ TEST(SurfacesV2Test, CliTextFluidLimitGivesNoVolume) {
   EXPECT_THAT(text, HasSubstr(Flat(std::string(a.hydration.fluid_limit_text))));
   EXPECT_THAT(text, HasSubstr("no set amount"));
   EXPECT_THAT(text, Not(HasSubstr("ml over 4 hours")));
+  EXPECT_THAT(text, Not(HasSubstr(" ml")));  // no amount at all: not per stool, not a day's need
 }
 
 TEST(SurfacesV2Test, CliTextTopicalMedicinesAndCards) {
@@ -106,7 +107,7 @@ TEST(SurfacesV2Test, KnowledgeJsonHasV2FindingsMedicinesAndCards) {
   const json k = json::parse(KnowledgeJson(Kb()));
   std::set<std::string> findings, medicines;
   for (const json& f : k.at("findings")) {
-    findings.insert(f.at("id"));
+    findings.insert(f.at("id").get<std::string>());
     const FindingSpec& spec = Kb().findings()[Kb().FindingIndex(f.at("id").get<std::string>())];
     EXPECT_EQ(f.contains("asked_when"), !spec.asked_when.empty()) << f.dump();
     EXPECT_EQ(f.contains("otherwise"), !spec.asked_when.empty()) << f.dump();
@@ -115,12 +116,12 @@ TEST(SurfacesV2Test, KnowledgeJsonHasV2FindingsMedicinesAndCards) {
     EXPECT_TRUE(findings.count(id)) << id;
   }
   for (const json& m : k.at("medicines")) {
-    medicines.insert(m.at("id"));
+    medicines.insert(m.at("id").get<std::string>());
     if (m.at("id") == "ibuprofen_gel" || m.at("id") == "menthol_rub") {
       EXPECT_FALSE(m.contains("dose")) << m.dump();
       EXPECT_FALSE(m.value("notes", json::array()).empty()) << m.dump();
     }
-    if (std::string(m.at("id")).find("_sick_day") != std::string::npos) EXPECT_EQ(m.at("kind"), "review");
+    if (m.at("id").get<std::string>().find("_sick_day") != std::string::npos) EXPECT_EQ(m.at("kind"), "review");
   }
   for (const char* id : {"ibuprofen_gel", "menthol_rub", "insulin_sick_day", "steroid_sick_day", "lithium_sick_day"}) {
     EXPECT_TRUE(medicines.count(id)) << id;
@@ -135,7 +136,7 @@ TEST(SurfacesV2Test, OpenApiResultAndKnowledgeSchemasCarryV2) {
   const json& med = schemas.at("Result").at("properties").at("medicines").at("items").at("properties");
   std::set<std::string> ids = med.at("id").at("enum").get<std::set<std::string>>();
   std::set<std::string> kb_ids;
-  for (const json& m : json::parse(KnowledgeJson(Kb())).at("medicines")) kb_ids.insert(m.at("id"));
+  for (const json& m : json::parse(KnowledgeJson(Kb())).at("medicines")) kb_ids.insert(m.at("id").get<std::string>());
   EXPECT_EQ(ids, kb_ids);
   std::set<std::string> advice = med.at("advice").at("enum").get<std::set<std::string>>();
   EXPECT_EQ(advice, (std::set<std::string>{"ok", "caution", "avoid", "review"}));
@@ -151,10 +152,12 @@ TEST(SurfacesV2Test, OpenApiResultAndKnowledgeSchemasCarryV2) {
       const json& content = op.at("requestBody").at("content").at("application/json");
       std::vector<json> bodies;
       if (content.contains("example")) bodies.push_back(content.at("example"));
-      for (const auto& [name, ex] : content.value("examples", json::object()).items()) bodies.push_back(ex.at("value"));
+      const json named = content.value("examples", json::object());
+      for (const auto& [name, ex] : named.items()) bodies.push_back(ex.at("value"));
       for (const json& body : bodies) {
         ++examples;
-        for (const auto& [id, value] : body.value("findings", json::object()).items()) {
+        const json findings = body.value("findings", json::object());
+        for (const auto& [id, value] : findings.items()) {
           EXPECT_GE(Kb().FindingIndex(id), 0) << path << " " << method << ": " << id;
         }
       }

@@ -100,10 +100,12 @@ function fluidsSection(result) {
   } else if (hy.ors_ml_range) {
     amounts.push(`Rehydration drink (ORS): ${range(hy.ors_ml_range, 'ml')}${over}.`);
   }
-  if (hy.per_loose_stool_ml) {
+  // With a fluid limit no amount to drink is said at all (a daily need or
+  // extra per stool could go past the limit a doctor set).
+  if (hy.per_loose_stool_ml && !hy.fluid_limit) {
     amounts.push(`After each loose poo: ${range(hy.per_loose_stool_ml, 'ml')} more to drink.`);
   }
-  if (typeof hy.maintenance_ml_per_day === 'number') {
+  if (typeof hy.maintenance_ml_per_day === 'number' && !hy.fluid_limit) {
     amounts.push(`Your usual fluid need: about ${formatNumber(hy.maintenance_ml_per_day)} ml a day `
       + `(${formatNumber(Math.round(hy.maintenance_ml_per_day / 100) / 10)} litres).`);
   }

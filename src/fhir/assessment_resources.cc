@@ -95,10 +95,10 @@ std::string FluidsText(const HydrationResult& h) {
     parts.push_back(fmt::format("Oral rehydration solution: about {} ml over {} hours.",
                                 RangeText(*h.ors_ml_range), h.over_hours));
   }
-  if (h.per_loose_stool_ml) {
+  if (h.per_loose_stool_ml && !h.fluid_limit) {  // with a fluid limit, no amount at all
     parts.push_back(fmt::format("After each loose poo: {} ml extra.", RangeText(*h.per_loose_stool_ml)));
   }
-  if (h.maintenance_ml_per_day) {
+  if (h.maintenance_ml_per_day && !h.fluid_limit) {
     parts.push_back(fmt::format("Usual need: about {} ml a day.", *h.maintenance_ml_per_day));
   }
   if (h.iv) {

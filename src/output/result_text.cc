@@ -350,11 +350,13 @@ void WriteFluids(TextOut& t, const Assessment& a) {
     t.Bullet(fmt::format("Oral rehydration solution (ORS): {} ml{}.", RangeText(*h.ors_ml_range),
                          over));
   }
-  if (h.per_loose_stool_ml) {
+  // With a fluid limit no amount to drink is said at all: extra per stool and
+  // a daily need could both go past the limit a doctor set.
+  if (h.per_loose_stool_ml && !h.fluid_limit) {
     t.Bullet(fmt::format("After each loose stool: {} ml more to drink.",
                          RangeText(*h.per_loose_stool_ml)));
   }
-  if (h.maintenance_ml_per_day) {
+  if (h.maintenance_ml_per_day && !h.fluid_limit) {
     t.Bullet(fmt::format("Usual fluid need: about {} ml a day.", *h.maintenance_ml_per_day));
   }
   if (h.weight_loss_percent && std::isfinite(*h.weight_loss_percent)) {

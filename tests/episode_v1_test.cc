@@ -110,8 +110,13 @@ TEST_F(EpisodeV1Test, HttpGetShowsIt) {
   ASSERT_THAT(reply, ::testing::StartsWith("HTTP/1.1 200")) << reply.substr(0, 400);
   const json body = json::parse(reply.substr(reply.find("\r\n\r\n") + 4));
   ASSERT_EQ(body.at("checkins").size(), 1u);
-  EXPECT_EQ(body.at("checkins")[0].at("result").at("knowledge_base").at("version"), "2026.11.0");
-  EXPECT_EQ(body.dump().find("\"fluid_limit\":true") != std::string::npos, true);
+  const json& c = body.at("checkins")[0];
+  EXPECT_EQ(c.at("date"), "2026-11-03");
+  EXPECT_EQ(c.at("disposition"), "urgent");
+  EXPECT_EQ(c.at("back_pain_score"), 6);
+  EXPECT_EQ(c.at("hydration"), "some");  // read from the stored v1 result
+  EXPECT_EQ(body.at("current").at("hydration").value("fluid_limit", false), true);
+  EXPECT_FALSE(body.at("current").at("hydration").contains("ors_ml"));
 }
 
 TEST_F(EpisodeV1Test, CliShowShowsIt) {

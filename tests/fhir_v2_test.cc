@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -47,7 +48,7 @@ std::vector<std::string> EnableWhenText(const Json& item) {
     std::string answer;
     if (c.contains("answerCoding")) answer = c.at("answerCoding").at("code").get<std::string>();
     if (c.contains("answerBoolean")) answer = c.at("answerBoolean").get<bool>() ? "true" : "false";
-    if (c.contains("answerDecimal")) answer = c.at("answerDecimal").dump();
+    if (c.contains("answerDecimal")) answer = fmt::format("{}", c.at("answerDecimal").get<double>());
     if (c.contains("answerInteger")) answer = c.at("answerInteger").dump();
     out.push_back(c.at("question").get<std::string>() + " " + c.at("operator").get<std::string>() + " " +
                   answer);

@@ -136,7 +136,8 @@ TEST(SurfacesV2Test, OpenApiResultAndKnowledgeSchemasCarryV2) {
   const json& med = schemas.at("Result").at("properties").at("medicines").at("items").at("properties");
   std::set<std::string> ids = med.at("id").at("enum").get<std::set<std::string>>();
   std::set<std::string> kb_ids;
-  for (const json& m : json::parse(KnowledgeJson(Kb())).at("medicines")) kb_ids.insert(m.at("id").get<std::string>());
+  const json knowledge = json::parse(KnowledgeJson(Kb()));
+  for (const json& m : knowledge.at("medicines")) kb_ids.insert(m.at("id").get<std::string>());
   EXPECT_EQ(ids, kb_ids);
   std::set<std::string> advice = med.at("advice").at("enum").get<std::set<std::string>>();
   EXPECT_EQ(advice, (std::set<std::string>{"ok", "caution", "avoid", "review"}));

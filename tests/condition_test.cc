@@ -268,6 +268,11 @@ TEST_F(ConditionTest, IsNotTrueErrors) {
   EXPECT_THAT(Dump("seizure is not false"), HasSubstr("expected 'true' after 'is not'"));
   EXPECT_THAT(Dump("vomits_24h + stools_24h >= 4 is not true"), HasSubstr("cannot be used on a sum"));
   EXPECT_THAT(Dump("is not true"), HasSubstr("'is' cannot stand here"));
+  // Repeated rewrites grow linearly (NT(known x) is "not known x"), and stop
+  // at a budget: here the evaluation stack.
+  std::string repeated = "(seizure or chest_pain)";
+  for (int i = 0; i < 150; ++i) repeated += " is not true";
+  EXPECT_THAT(Dump(repeated), HasSubstr("stack slots"));
 }
 
 }  // namespace

@@ -24,15 +24,15 @@ TEST_F(KbLoaderTest, RepositoryKnowledgeBaseLoads) {
 
 TEST_F(KbLoaderTest, UnknownFindingInConditionSuggestsAndPointsAtIt) {
   Replace("flags.yaml", "when: \"back_pain and (saddle_numbness", "when: \"back_pain and (saddle_numbnes");
-  // Line 9 of flags.yaml: the quoted text starts at column 12; "saddle" is 15 further on.
-  EXPECT_THAT(LoadError(), StartsWith("knowledge/flags.yaml:9:27: unknown finding or definition 'saddle_numbnes' "
+  // Line 155 of flags.yaml: the quoted text starts at column 12; "saddle" is 15 further on.
+  EXPECT_THAT(LoadError(), StartsWith("knowledge/flags.yaml:155:27: unknown finding or definition 'saddle_numbnes' "
                                       "(did you mean 'saddle_numbness'?)"));
 }
 
 TEST_F(KbLoaderTest, WrongTypeComparison) {
   Replace("flags.yaml", "when: \"leg_weakness = progressing\"", "when: \"leg_weakness >= 3\"");
   std::string err = LoadError();
-  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:17:"));
+  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:163:"));
   EXPECT_THAT(err, HasSubstr("'leg_weakness' is a choice"));
 }
 
@@ -50,7 +50,7 @@ TEST_F(KbLoaderTest, RuleWithoutSources) {
   Replace("flags.yaml",
           "    sources: [seed-back-types, seed-back-misdiagnosis, nice-cks-cauda-equina, bass-2018, nhs-back-pain]\n", "");
   std::string err = LoadError();
-  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:7:"));
+  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:153:"));
   EXPECT_THAT(err, HasSubstr("sources"));
 }
 
@@ -63,7 +63,7 @@ TEST_F(KbLoaderTest, UnknownSource) {
 TEST_F(KbLoaderTest, DuplicateId) {
   Replace("flags.yaml", "- id: progressive_weakness", "- id: cauda_equina");
   std::string err = LoadError();
-  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:15:"));
+  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:161:"));
   EXPECT_THAT(err, HasSubstr("duplicate flag id 'cauda_equina'"));
 }
 
@@ -75,13 +75,13 @@ TEST_F(KbLoaderTest, RequiredFlagMissing) {
 TEST_F(KbLoaderTest, FlagBelowPolicyLevel) {
   Replace("flags.yaml", "- id: cauda_equina\n    level: emergency", "- id: cauda_equina\n    level: urgent");
   std::string err = LoadError();
-  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:8:"));
+  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:154:"));
   EXPECT_THAT(err, HasSubstr("must be at least 'emergency'"));
 }
 
 TEST_F(KbLoaderTest, UnknownKey) {
   Replace("flags.yaml", "    title: \"Signs of pressure", "    tilte: \"Signs of pressure");
-  EXPECT_THAT(LoadError(), StartsWith("knowledge/flags.yaml:10:5: unknown key 'tilte' (did you mean 'title'?)"));
+  EXPECT_THAT(LoadError(), StartsWith("knowledge/flags.yaml:156:5: unknown key 'tilte' (did you mean 'title'?)"));
 }
 
 TEST_F(KbLoaderTest, YamlSyntaxError) {

@@ -109,7 +109,7 @@ class RequestGenerator {
     Values v(kb_.findings.size());
     // One request in five starts from a well adult who has answered every
     // question about medicines and hydration (the only way to reach ibuprofen
-    // "ok", which needs all nine avoid-conditions known to be false); a few
+    // "ok", which needs all its avoid-conditions known to be false); a few
     // of those answers are then changed or left out at random, and sometimes
     // every hydration sign is left out (hydration not assessed).
     const bool well = rng.Chance(0.2);
@@ -146,7 +146,8 @@ class RequestGenerator {
         {"cold_mottled_skin", false},
         {"kidney_disease", false}, {"ulcer_or_gi_bleed", false}, {"anticoagulant", false},
         {"heart_failure", false}, {"asthma", false}, {"asthma_worse_with_nsaids", false},
-        {"bp_or_water_tablets", false}, {"heavy_alcohol", false}};
+        {"bp_or_water_tablets", false}, {"heavy_alcohol", false}, {"lithium", false},
+        {"regular_nsaid", false}, {"steroid_dependent", false}};
     return well;
   }
 

@@ -134,13 +134,13 @@ TEST_F(OpenForReviewTest, LoadsAndIsValidated) {
   const auto& c = kb.value()->compiled();
   for (const auto& f : c.flags) EXPECT_FALSE(internal::ConditionText(c, f.when).empty()) << f.id;
 
-  Replace("kb.yaml", "  - id: no_urine_12h_alone_severe\n", "  - id: no_urine_12h_alone_severe\n    owner: x\n");
+  Replace("kb.yaml", "  - id: no_urine_12h_severe\n", "  - id: no_urine_12h_severe\n    owner: x\n");
   EXPECT_NE(LoadError().find("owner"), std::string::npos) << LoadError();
   SetUp();
-  Replace("kb.yaml", "sources: [who-dehydration, who-plans]", "sources: [who-dehydratio]");
+  Replace("kb.yaml", "sources: [who-key-sign, who-dehydration, mcgee-1999]", "sources: [who-dehydratio]");
   EXPECT_NE(LoadError().find("unknown source 'who-dehydratio'"), std::string::npos) << LoadError();
   SetUp();
-  Replace("kb.yaml", "    sources: [rcem-hypokalaemia, nice-cg84]\n", "");
+  Replace("kb.yaml", "    sources: [rcem-hypokalaemia, nice-cg84, cdc-norovirus]\n", "");
   EXPECT_NE(LoadError().find("sources"), std::string::npos) << LoadError();
 }
 

@@ -12,13 +12,21 @@
 // Properties checked on every accepted request:
 //   (a) the disposition is the highest level among the flags whose condition
 //       is true (self_care if none), and the result lists exactly those flags;
-//   (b) monotonicity: answering one unknown finding (any valid value) keeps
-//       every flag that was true, so the disposition never drops below one;
+//   (b) monotonicity: answering one unknown finding (any valid value) never
+//       takes the disposition below the level of a flag that was true (a
+//       flag may give way to a higher one: `fever is not true` turns false
+//       when a fever is found, and upper_uti fires; dehydration_high_risk
+//       reads "some", and severe_dehydration fires when it becomes severe);
 //   (c) answering "yes" to a warning sign of an emergency flag never lowers
 //       the disposition;
 //   (d) ibuprofen is never "ok" while one of its avoid-conditions is true or
 //       unknown, and is "avoid" when one is true;
-//   (e) the same request gives byte-identical ToJson output.
+//   (e) the same request gives byte-identical ToJson output;
+//   (f) a finding that does not apply (policy "Who a finding applies to")
+//       changes nothing when the request gives it as its `otherwise` value:
+//       the flags, disposition, hydration status and medicine advice are the
+//       same as when it is not given (unless giving it is the request's only
+//       hydration sign, which makes hydration "assessed").
 //
 // The generator draws only raw 64-bit words from std::mt19937_64 (whose
 // output the standard fixes) and maps them itself, so a seed gives the same
@@ -105,8 +113,11 @@ std::vector<size_t> EmergencyWarningSigns(const CompiledKb& kb) {
       const internal::Instr& in = kb.program.code[pc];
       if (in.slot < 0 || static_cast<size_t>(in.slot) >= kb.findings.size()) continue;
       if (kb.findings[in.slot].type != FindingType::kBool) continue;
-      if (in.op == internal::Op::kBool ||
-          (in.op == internal::Op::kCompare && in.cmp == internal::Cmp::kEq && in.value == 1)) {
+      // "keeps_fluids_down = false" compiles to the leaf and a `not`: its
+      // warning answer is "no", so it is not one of these.
+      const bool negated = pc + 1 < f.when.end && kb.program.code[pc + 1].op == internal::Op::kNot;
+      if (!negated && (in.op == internal::Op::kBool ||
+                       (in.op == internal::Op::kCompare && in.cmp == internal::Cmp::kEq && in.value == 1))) {
         out.insert(static_cast<size_t>(in.slot));
       }
     }
@@ -154,10 +165,12 @@ TEST(SafetyPropertyTest, GeneratedRequests) {
   PropertyFailures rejected_valid("a well-typed, in-range request is rejected for a reason other "
                                   "than a contradiction");
   PropertyFailures disposition_is_max("(a) disposition = highest level of the true flags");
-  PropertyFailures monotone("(b) answering an unknown finding keeps every true flag");
+  PropertyFailures monotone("(b) answering an unknown finding never lowers the disposition below a true flag");
   PropertyFailures warning_sign("(c) a 'yes' to an emergency warning sign never lowers the disposition");
   PropertyFailures ibuprofen_safe("(d) ibuprofen is never ok while an avoid-condition is true or unknown");
   PropertyFailures deterministic("(e) the same request gives byte-identical ToJson");
+  PropertyFailures not_applicable("(f) a finding that does not apply changes nothing when given as 'otherwise'");
+  int not_applicable_cases = 0;
 
   int generated = 0, accepted = 0, rejected = 0;
   int monotone_cases = 0, monotone_rejected = 0, warning_cases = 0;
@@ -281,12 +294,40 @@ TEST(SafetyPropertyTest, GeneratedRequests) {
       const Level after_level = AssessCompact(kbase, more_req->findings).disposition;
       for (size_t f : fired) {
         const bool still = std::find(after.begin(), after.end(), f) != after.end();
-        if (!still || after_level < kb.flags[f].level) {
+        if (after_level < kb.flags[f].level) {
           monotone.Fail("flag " + kb.flags[f].id + " was true; after setting " + kb.findings[i].id +
                         " = " + more[i]->dump() + " it is " + (still ? "true" : "no longer true") +
                         " and the disposition is " + std::string(LevelId(after_level)) +
                         " (flags now " + FlagIds(kb, after) + ")\n  before: " + text +
                         "\n  after:  " + more_text);
+        }
+      }
+    }
+
+    // (f) Findings that do not apply, given as the value they are read as.
+    {
+      internal::RequestState st;
+      internal::PrepareState(kb, req->findings, &st);
+      for (const auto& ap : kb.applicability) {
+        if (!st.filled.test(ap.slot)) continue;
+        Values more = values;
+        const FindingSpec& spec = kb.findings[ap.slot];
+        more[ap.slot] = spec.type == FindingType::kBool     ? json(ap.otherwise != 0)
+                        : spec.type == FindingType::kChoice ? json(spec.choices[static_cast<size_t>(ap.otherwise)])
+                                                            : json(ap.otherwise);
+        const std::string more_text = ToRequestJson(kb, more);
+        const std::optional<Request> more_req = parse(more_text);
+        if (!more_req) {
+          not_applicable.Fail("giving " + spec.id + " its otherwise value is rejected\n  request: " + more_text);
+          continue;
+        }
+        const CompactAssessment b = AssessCompact(kbase, more_req->findings);
+        if (b.hydration_assessed != compact.hydration_assessed) continue;
+        ++not_applicable_cases;
+        if (b.disposition != compact.disposition || b.flags != compact.flags || b.hydration != compact.hydration ||
+            b.medicines != compact.medicines) {
+          not_applicable.Fail(spec.id + " given as its otherwise value changes the result\n  before: " + text +
+                              "\n  after:  " + more_text);
         }
       }
     }
@@ -326,6 +367,8 @@ TEST(SafetyPropertyTest, GeneratedRequests) {
   EXPECT_EQ(warning_sign.count(), 0);
   EXPECT_EQ(ibuprofen_safe.count(), 0);
   EXPECT_EQ(deterministic.count(), 0);
+  EXPECT_EQ(not_applicable.count(), 0);
+  EXPECT_GT(not_applicable_cases, 1000);
 
   RecordProperty("seed", std::to_string(kSeed));
   RecordProperty("generated", generated);
@@ -337,19 +380,19 @@ TEST(SafetyPropertyTest, GeneratedRequests) {
       "[ properties  ] dispositions: self_care %d, routine %d, urgent %d, emergency %d\n"
       "[ properties  ] ibuprofen: ok %d, caution %d, avoid %d\n"
       "[ properties  ] monotonicity: %d cases (%d more rejected); "
-      "warning signs: %d cases over %zu findings\n",
+      "warning signs: %d cases over %zu findings; not applicable: %d cases\n",
       static_cast<unsigned long long>(kSeed), generated, accepted, rejected,
       by_disposition[Level::kSelfCare], by_disposition[Level::kRoutine],
       by_disposition[Level::kUrgent], by_disposition[Level::kEmergency],
       ibuprofen_advice[Advice::kOk], ibuprofen_advice[Advice::kCaution],
       ibuprofen_advice[Advice::kAvoid], monotone_cases, monotone_rejected, warning_cases,
-      warning_signs.size());
+      warning_signs.size(), not_applicable_cases);
 }
 
-// dehydration_high_risk stays true when a further answer raises the hydration
-// status from some to severe (knowledge/flags.yaml words it "in {some,
-// severe}"), so no flag that was true turns false as more is learned.
-TEST(SafetyPropertyTest, DehydrationHighRiskStaysWhenSevere) {
+// dehydration_high_risk reads the status "some" (policy v2): when a further
+// answer raises the status to severe it gives way to severe_dehydration, an
+// emergency, so the disposition still rises.
+TEST(SafetyPropertyTest, DehydrationHighRiskGivesWayToSevere) {
   const KnowledgeBase& kbase = Kb();
   auto some = ParseRequest(kbase, R"({"findings": {"age_years": 3, "dry_mouth": true, "dark_urine": true}})");
   auto severe = ParseRequest(
@@ -364,7 +407,7 @@ TEST(SafetyPropertyTest, DehydrationHighRiskStaysWhenSevere) {
   EXPECT_TRUE(has(a, "dehydration_high_risk"));
   EXPECT_EQ(a.disposition, Level::kUrgent);
   EXPECT_EQ(b.hydration, HydrationStatus::kSevere);
-  EXPECT_TRUE(has(b, "dehydration_high_risk"));
+  EXPECT_FALSE(has(b, "dehydration_high_risk"));
   EXPECT_TRUE(has(b, "severe_dehydration"));
   EXPECT_EQ(b.disposition, Level::kEmergency);
 }

@@ -73,7 +73,8 @@ constexpr std::string_view kIbuprofenAllClear =
     R"("age_years": 30, "sex": "male", "dry_mouth": false, "keeps_fluids_down": true,)"
     R"( "ulcer_or_gi_bleed": false, "anticoagulant": false, "heart_failure": false,)"
     R"( "asthma_worse_with_nsaids": false, "bp_or_water_tablets": false, "gi_ongoing": false,)"
-    R"( "asthma": false, "heavy_alcohol": false)";
+    R"( "asthma": false, "heavy_alcohol": false, "lithium": false, "regular_nsaid": false,)"
+    R"( "steroid_dependent": false)";
 
 TEST(ThreeValuedTest, IbuprofenIsCautionWhileAnAvoidConditionIsUnknown) {
   const std::string clear(kIbuprofenAllClear);
@@ -194,7 +195,7 @@ TEST(ThreeValuedTest, MaleIsNotAskedAboutPregnancy) {
   const Assessment female = AssessFindings(some + R"(, "sex": "female")");
   const UnansweredItem* u = Unanswered(female, "pregnancy_weeks");
   ASSERT_NE(u, nullptr);
-  EXPECT_EQ(u->could_reach, Level::kUrgent);
+  EXPECT_GE(u->could_reach, Level::kUrgent);  // v2: early pregnancy can reach ectopic_rupture
   EXPECT_TRUE(Contains(u->for_flags, "dehydration_high_risk"));
 
   // Unknown sex: pregnancy is possible, so it is asked.
@@ -219,13 +220,22 @@ TEST(ThreeValuedTest, MaleIbuprofenDoesNotAskAboutPregnancy) {
 }
 
 TEST(ThreeValuedTest, NotOfUnknownIsUnknown) {
-  // urinary_infection: urinary_symptoms and not fever. With the temperature
-  // unknown, "not fever" is unknown, so the flag does not fire.
-  EXPECT_FALSE(HasFlag(AssessFindings(R"("age_years": 30, "urinary_symptoms": true)"), "urinary_infection"));
+  // kidney_infection: back_pain_site = flank and fever. "not fever" is
+  // unknown with the temperature unknown, so a flag that reads it does not
+  // fire; the policy's fallbacks use "is not true" instead (below).
+  EXPECT_FALSE(HasFlag(AssessFindings(R"("age_years": 30, "back_pain": true, "back_pain_site": "flank")"),
+                       "kidney_infection"));
+}
+
+TEST(ThreeValuedTest, IsNotTrueFiresWhenNotAsked) {
+  // urinary_infection: urinary_symptoms and (fever is not true). With the
+  // temperature unknown the fallback fires; a fever turns it into upper_uti.
+  EXPECT_TRUE(HasFlag(AssessFindings(R"("age_years": 30, "urinary_symptoms": true)"), "urinary_infection"));
   EXPECT_TRUE(HasFlag(AssessFindings(R"("age_years": 30, "urinary_symptoms": true, "temperature_c": 37)"),
                       "urinary_infection"));
-  EXPECT_FALSE(HasFlag(AssessFindings(R"("age_years": 30, "urinary_symptoms": true, "temperature_c": 38.5)"),
-                       "urinary_infection"));
+  const Assessment fever = AssessFindings(R"("age_years": 30, "urinary_symptoms": true, "temperature_c": 38.5)");
+  EXPECT_FALSE(HasFlag(fever, "urinary_infection"));
+  EXPECT_TRUE(HasFlag(fever, "upper_uti"));
 }
 
 }  // namespace

@@ -158,7 +158,7 @@ const std::set<std::string>& KnownExpectKeys() {
   static const std::set<std::string> kKeys = {
       "error",          "disposition",        "flags_include",           "flags_exclude",
       "hydration_status", "hydration_plan",   "ors_ml",                  "medicines",
-      "paracetamol_mg_per_dose", "mechanisms_include", "unanswered_include"};
+      "paracetamol_mg_per_dose", "mechanisms_include", "unanswered_include", "fluid_limit"};
   return kKeys;
 }
 
@@ -200,6 +200,14 @@ std::vector<std::string> CheckResult(const json& exp, const json& r) {
   }
   if (exp.contains("ors_ml") && Get(hyd, "ors_ml") != exp["ors_ml"]) {
     errs.push_back("ors_ml " + Repr(Get(hyd, "ors_ml")) + ", expected " + Repr(exp["ors_ml"]));
+  }
+  if (Get(exp, "fluid_limit") == json(true)) {
+    if (Get(hyd, "fluid_limit") != json(true)) errs.push_back("hydration.fluid_limit is not true");
+    for (const char* k : {"ors_ml", "ors_ml_range"}) {
+      if (hyd.is_object() && hyd.contains(k)) {
+        errs.push_back(std::string("hydration.") + k + " given although the fluid limit applies");
+      }
+    }
   }
   if (const json want = Get(exp, "medicines"); want.is_object()) {
     for (const auto& [id, advice] : want.items()) {

@@ -264,6 +264,11 @@ Result<Cond, CondError> ConditionCompiler::Compile(std::string_view text) {
       std::vector<Instr> operand(code.begin() + static_cast<std::ptrdiff_t>(starts.back()), code.end());
       auto nt = IsNotTrueCode(operand);
       if (!nt.ok()) return CondError{item.offset, nt.error()};
+      // Each rewrite multiplies the operand's size; "a is not true is not
+      // true ..." would grow without end but for this budget.
+      if (nt.value().size() + starts.back() > max_program_size_) {
+        return CondError{item.offset, fmt::format("the condition is larger than {} instructions", max_program_size_)};
+      }
       code.resize(starts.back());
       code.insert(code.end(), nt.value().begin(), nt.value().end());
       continue;

@@ -138,6 +138,23 @@ class PackWriter {
       }
       W("\n");
     }
+    if (!kb_.applicability.empty()) {
+      W("### Who a finding applies to\n\n");
+      W("Asked only when the condition is true or unknown. Where it is false and the finding is not given, "
+        "the finding is never asked, never listed as unanswered, and every rule reads it as the value "
+        "shown. A value the person gives always counts.\n\n");
+      W("| Finding | Asked only when | Otherwise read as |\n|---|---|---|\n");
+      for (const auto& a : kb_.applicability) {
+        const FindingSpec& f = kb_.findings[a.slot];
+        auto words = ConditionInWords(f.asked_when, vocab_);
+        const std::string when = words.ok() ? words.value() : Esc(f.asked_when);
+        const std::string value = f.type == FindingType::kBool     ? (a.otherwise != 0 ? "yes" : "no")
+                                  : f.type == FindingType::kChoice ? fmt::format("`{}`", f.choices[static_cast<size_t>(a.otherwise)])
+                                                                   : Num(a.otherwise);
+        W("| `{}` | {} <br>`{}` | {} |\n", f.id, when, f.asked_when, value);
+      }
+      W("\n");
+    }
     W("Worked out by the engine, never asked:\n\n");
     W("- `{}`: {}. Known when both weights are known.\n", kb_.slot_names[kb_.weight_loss_slot],
       Esc(vocab_[kb_.slot_names[kb_.weight_loss_slot]].label));

@@ -452,11 +452,13 @@ TEST_F(CliTest, InterviewNextRejectsBadInput) {
 // Piped answers: "I don't know" to everything ends with a self-care result.
 TEST_F(CliTest, InterviewPipedDontKnowFinishes) {
   const std::string saved = (dir_ / "answers.json").string();
-  const RunResult r = Run({"interview", "--color", "never", "--save", saved}, "35\n1\n" + DontKnowToEverything());
+  // About you: age 35, sex 1 (female), weight "u"; then the complaint: 1 (back pain).
+  const RunResult r = Run({"interview", "--color", "never", "--save", saved}, "35\n1\nu\n1\n" + DontKnowToEverything());
   ASSERT_EQ(r.exit_code, 0) << r;
   EXPECT_NE(r.out.find("Self-care"), std::string::npos) << r;
   const json answers = json::parse(ReadFile(saved));
   EXPECT_EQ(answers["findings"]["age_years"], 35);
+  EXPECT_EQ(answers["findings"]["sex"], "female");
   EXPECT_EQ(answers["findings"]["back_pain"], true);
   EXPECT_TRUE(answers["findings"]["weight_kg"].is_null());  // "u": asked, not known
   EXPECT_TRUE(answers["findings"].contains("weight_kg"));
@@ -465,29 +467,30 @@ TEST_F(CliTest, InterviewPipedDontKnowFinishes) {
 // An emergency answer stops the interview at once, with the banner and the result.
 TEST_F(CliTest, InterviewEmergencyStopsAtOnce) {
   const int pos = PositionOnNextScreen(
-      R"({"findings": {"age_years": 45, "back_pain": true, "leg_aches": false, "leg_cramps": false, "weight_kg": 70}})",
+      R"({"findings": {"age_years": 45, "sex": "male", "weight_kg": 70, "back_pain": true, "leg_aches": false,
+          "leg_cramps": false}})",
       "saddle_numbness");
   ASSERT_GT(pos, 0);
-  // age, complaint: back pain only (1), weight, then tick saddle numbness.
-  const std::string input = "45\n1\n70\n" + std::to_string(pos) + "\n" + DontKnowToEverything();
+  // About you (age, sex 2 = male, weight), complaint: back pain only (1), then tick saddle numbness.
+  const std::string input = "45\n2\n70\n1\n" + std::to_string(pos) + "\n" + DontKnowToEverything();
   const std::string saved = (dir_ / "answers.json").string();
   const RunResult r = Run({"interview", "--color", "never", "--json", "--save", saved}, input);
   ASSERT_EQ(r.exit_code, 0) << r;
   const json result = json::parse(r.out);  // --json: stdout is the result only
   EXPECT_EQ(result["disposition"], "emergency");
   EXPECT_NE(r.err.find("emergency"), std::string::npos) << r;  // the banner, on the conversation stream
-  // Nothing was asked after the emergency sign: 4 screens, no more.
-  EXPECT_EQ(r.err.find("\n5. "), std::string::npos) << r;
+  // Nothing was asked after the emergency sign: 3 screens, no more.
+  EXPECT_EQ(r.err.find("\n4. "), std::string::npos) << r;
   EXPECT_EQ(json::parse(ReadFile(saved))["findings"]["saddle_numbness"], true);
 }
 
 // "b" goes back to the previous screen; its answer can be changed.
 TEST_F(CliTest, InterviewBackChangesAnEarlierAnswer) {
-  // age 30; complaint "1" (back pain); at the weight question go back, and
-  // answer the complaint "2" (aching legs) instead.
+  // About you (30, female, 70 kg); complaint "1" (back pain); at the first
+  // emergency list go back, and answer the complaint "2" (aching legs) instead.
   const std::string saved = (dir_ / "answers.json").string();
-  const RunResult r =
-      Run({"interview", "--color", "never", "--save", saved}, "30\n1\nb\n2\n" + DontKnowToEverything());
+  const RunResult r = Run({"interview", "--color", "never", "--save", saved},
+                          "30\n1\n70\n1\nb\n2\n" + DontKnowToEverything());
   ASSERT_EQ(r.exit_code, 0) << r;
   const json f = json::parse(ReadFile(saved))["findings"];
   EXPECT_EQ(f["back_pain"], false) << f;

@@ -25,6 +25,8 @@ struct Simulation {
   int emergency_after = -1;      // screens after age and complaint when the emergency was found
   std::vector<std::string> stages;
   std::vector<std::string> asked;  // findings, in order
+  std::vector<int> asked_screen;   // for each of `asked`: the screen it was on (0-based)
+  std::vector<std::string> screen_ids;  // Screen::id of each screen, in order
   InterviewStep last;
 };
 
@@ -61,6 +63,7 @@ inline Simulation Simulate(const KnowledgeBase& kb, const json& truth) {
     const Screen& s = *step.screen;
     ++sim.screens;
     sim.stages.emplace_back(s.stage);
+    sim.screen_ids.push_back(s.id);
     bool opening_age_or_complaint = s.stage == "opening" && s.questions[0].finding != "weight_kg";
     if (opening_age_or_complaint) ++sim.opening_screens;
     if (s.kind == ScreenKind::kChecklist) {
@@ -73,6 +76,7 @@ inline Simulation Simulate(const KnowledgeBase& kb, const json& truth) {
       }
       for (const auto& q : s.questions) {
         sim.asked.emplace_back(q.finding);
+        sim.asked_screen.push_back(sim.screens - 1);
         int i = kb.FindingIndex(q.finding);
         auto it = truth.find(std::string(q.finding));
         bool ticked = it != truth.end() && it->is_boolean() && it->get<bool>();
@@ -83,6 +87,7 @@ inline Simulation Simulate(const KnowledgeBase& kb, const json& truth) {
     } else {
       for (const auto& q : s.questions) {
         sim.asked.emplace_back(q.finding);
+        sim.asked_screen.push_back(sim.screens - 1);
         Answer(kb, truth, q.finding, &req);
       }
     }

@@ -211,6 +211,8 @@ std::vector<Text> PatientFacingTexts(const CompiledKb& kb) {
   add("interview.why.pain_course", iv.why_pain_course);
   add("interview.why.age", iv.why_age);
   add("interview.why.weight", iv.why_weight);
+  add("interview.why.applies", iv.why_applies);
+  add("interview.form_title.opening", iv.opening_title);
   add("interview.emergency_banner", iv.emergency_banner);
   // History sentences, filled as the episode layer fills them.
   const auto& h = kb.history;

@@ -5,19 +5,28 @@
 // screen to show, or "done" with the final assessment. A client resends all
 // answers each turn. Selection is deterministic:
 //
-//   1. Opening: the screens of knowledge/interview.yaml `opening` (age, the
-//      complaint checklist, weight), each only while unanswered.
+//   1. Opening: the screens of knowledge/interview.yaml `opening` (one
+//      "About you" form: age, sex, weight; then the complaint checklist),
+//      each showing only what is not yet asked.
 //   2. Raising: the unanswered findings that could raise the disposition,
 //      highest reachable level first (emergency before urgent before
-//      routine). A level's yes/no signs come as one checklist (at most
-//      max_checklist_items), its other questions as one short form. Findings
-//      the answers already settle are never asked (they are not open).
+//      routine). Within a level: its yes/no signs as checklists, those that
+//      alone could reach the level first (at most max_checklist_items, plus
+//      their companions); then its other questions as short forms, a lone
+//      sign left over first, then those more open flags read (temperature,
+//      tummy pain, alertness; at most max_form_questions). Findings the
+//      answers already settle are never asked (they are not open).
 //   3. Care plan: hydration signs that could change the fluid plan; the
 //      medicine-safety questions when pain relief is relevant; the days of a
 //      pain that has a review point.
 //   4. Done, when nothing above could change the result. An emergency stops
 //      the interview at once (done, emergency).
 //
+// A screen with room left is topped up with findings of the same kind from
+// the later stages. A finding asked only of some people (policy "Who a
+// finding applies to") is never asked when it does not apply, nor before the
+// findings its asked_when reads (they are asked first, on a screen of their
+// own, when the opening has not asked them).
 // Every screen asks at least one finding that is neither known nor declined,
 // so an interview ends after at most one screen per finding.
 // Thread safety: pure functions of immutable inputs.

@@ -137,7 +137,10 @@ struct ConsistencyRule {
 
 // Wording and order of the interview (knowledge/interview.yaml).
 struct InterviewRules {
-  std::vector<std::string> opening;              // finding ids, or "complaint"
+  // The opening screens, in order: {"complaint"} (the complaint checklist),
+  // one finding id (a question), or several (a form titled opening_title).
+  std::vector<std::vector<std::string>> opening;
+  std::string opening_title;                     // form_title.opening
   std::vector<int> complaint_slots;              // bool findings of the complaint checklist
   std::string complaint_title, complaint_help, complaint_why;
   // Group order when the complaint is back pain, aching legs, or neither.
@@ -147,6 +150,7 @@ struct InterviewRules {
   std::string none_of_these, dont_know, yes, no;
   std::string why_flags;                         // contains "{flags}"
   std::string why_hydration, why_medicines, why_pain_course, why_age, why_weight;
+  std::string why_applies;                       // a finding that decides who other findings apply to (sex)
   std::string emergency_banner;
   // Signs shown on the same checklist as the signs they often come with, so
   // that an emergency stop does not hide them (e.g. a swollen leg with chest

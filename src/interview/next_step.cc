@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -34,6 +35,7 @@ struct Ask {
   Level could_reach = Level::kSelfCare;
   std::string why;
   bool decisive = false;  // one answer alone could fire a flag at could_reach
+  int flags = 0;          // how many open flags at could_reach read it
 };
 
 class Selector {
@@ -45,15 +47,24 @@ class Selector {
                                                          : iv_.order_default;
     for (size_t i = 0; i < order.size(); ++i) group_rank_[order[i]] = static_cast<int>(i);
     FindInverted();
+    applicability_.assign(kb_.findings.size(), nullptr);
+    decides_.assign(kb_.findings.size(), false);
+    for (const auto& a : kb_.applicability) {
+      applicability_[a.slot] = &a;
+      for (int r : a.reads) decides_[r] = true;
+    }
   }
 
   std::optional<Screen> Next() {
     if (auto s = Opening()) return s;
     for (Level level : {Level::kEmergency, Level::kUrgent, Level::kRoutine}) {
-      if (level <= a_.disposition) break;
-      if (auto s = Raising(level)) return s;
+      if (level > a_.disposition) stages_.push_back({level, false, {}});
     }
-    return Care();
+    stages_.push_back({a_.disposition, true, {}});  // care
+    for (size_t i = 0; i < stages_.size(); ++i) {
+      if (!AsksOf(i).empty()) return Pick(i);
+    }
+    return std::nullopt;
   }
 
  private:
@@ -66,9 +77,11 @@ class Selector {
     return i < iv_.complaint_slots.size() && IsTrue(iv_.complaint_slots[i]);
   }
 
+  // The opening screens (interview.yaml `opening`), each showing only what
+  // is not yet asked: the complaint checklist, a question, or a form.
   std::optional<Screen> Opening() {
-    for (const std::string& entry : iv_.opening) {
-      if (entry == "complaint") {
+    for (const std::vector<std::string>& entry : iv_.opening) {
+      if (entry.size() == 1 && entry[0] == "complaint") {
         std::vector<Ask> asks;
         for (int s : iv_.complaint_slots) {
           if (!Asked(s)) asks.push_back({s, Level::kSelfCare, iv_.complaint_why});
@@ -80,12 +93,48 @@ class Selector {
         }
         continue;
       }
-      int slot = kb_.finding_index.at(entry);
-      if (Asked(slot)) continue;
-      const std::string& why = slot == kb_.age_slot ? iv_.why_age : slot == kb_.weight_slot ? iv_.why_weight : iv_.complaint_why;
-      return Build("opening", ScreenKind::kQuestion, kb_.findings[slot].question, {{slot, Level::kSelfCare, why}});
+      std::vector<Ask> asks;
+      for (const std::string& id : entry) {
+        int slot = kb_.finding_index.at(id);
+        if (!Asked(slot)) asks.push_back({slot, Level::kSelfCare, WhyOpening(slot)});
+      }
+      if (asks.empty()) continue;
+      if (asks.size() == 1) return Build("opening", ScreenKind::kQuestion, kb_.findings[asks[0].slot].question, asks);
+      return Build("opening", ScreenKind::kForm, iv_.opening_title, asks);
     }
     return std::nullopt;
+  }
+
+  const std::string& WhyOpening(int slot) const {
+    if (slot == kb_.age_slot) return iv_.why_age;
+    if (slot == kb_.weight_slot) return iv_.why_weight;
+    if (decides_[slot] && !iv_.why_applies.empty()) return iv_.why_applies;
+    return iv_.complaint_why;
+  }
+
+  // A finding asked only of some people (CompiledKb::applicability) whose
+  // asked_when reads a finding not yet asked: it waits for that one.
+  bool Waiting(int slot) const {
+    const internal::Applicability* a = applicability_[slot];
+    return a && std::any_of(a->reads.begin(), a->reads.end(), [&](int r) { return !Asked(r); });
+  }
+
+  // The findings that waiting asks wait for (e.g. sex, before the pregnancy
+  // questions), in vocabulary order; the waiting asks are removed.
+  std::vector<Ask> TakePrerequisites(std::vector<Ask>* asks) const {
+    std::set<int> needed;
+    Level reach = Level::kSelfCare;
+    std::erase_if(*asks, [&](const Ask& a) {
+      if (!Waiting(a.slot)) return false;
+      reach = std::max(reach, a.could_reach);
+      for (int r : applicability_[a.slot]->reads) {
+        if (!Asked(r)) needed.insert(r);
+      }
+      return true;
+    });
+    std::vector<Ask> out;
+    for (int r : needed) out.push_back({r, reach, iv_.why_applies.empty() ? iv_.complaint_why : iv_.why_applies});
+    return out;
   }
 
   std::string WhyFlags(const std::vector<std::string_view>& flag_ids) const {
@@ -107,9 +156,25 @@ class Selector {
     return out;
   }
 
-  // The open findings that could take the disposition to `level`, in the
-  // complaint's group order, then vocabulary order.
-  std::optional<Screen> Raising(Level level) {
+  // A stage of the interview after the opening: the findings that could
+  // raise the disposition to one level, or (care) what the care plan needs.
+  struct Stage {
+    Level level = Level::kSelfCare;
+    bool care = false;
+    std::optional<std::vector<Ask>> asks;  // worked out when first needed
+  };
+
+  // The findings stage `i` would ask, in the order to ask them.
+  const std::vector<Ask>& AsksOf(size_t i) {
+    Stage& st = stages_[i];
+    if (!st.asks) st.asks = st.care ? CareAsks() : RaisingAsks(st.level);
+    return *st.asks;
+  }
+
+  // The open findings that could take the disposition to `level`: those one
+  // answer could settle first, then in the complaint's group order, then
+  // vocabulary order.
+  std::vector<Ask> RaisingAsks(Level level) {
     std::vector<Ask> asks;
     for (const auto& u : a_.unanswered) {
       if (u.could_reach != level) continue;
@@ -117,13 +182,25 @@ class Selector {
       if (Asked(slot) || Contradicts(slot)) continue;
       Ask ask{slot, level, WhyFlags(u.for_flags)};
       ask.decisive = Decisive(slot, level, u.for_flags);
+      ask.flags = static_cast<int>(u.for_flags.size());
       asks.push_back(std::move(ask));
     }
-    const int stage = static_cast<int>(level);
-    return Pick(asks, LevelId(level), iv_.checklist_title[stage], iv_.form_title[stage]);
+    // Decisive findings first; then, among questions that are not yes/no
+    // signs, those more flags read (temperature, vomiting, alertness: their
+    // answers settle many signs at once); then group and vocabulary order.
+    // (Yes/no signs and other questions go on different screens, so the
+    // flag count only orders the latter.)
+    auto key = [&](const Ask& a) {
+      return std::tuple(!a.decisive, Tickable(a.slot) ? 0 : -a.flags, Rank(a), a.slot);
+    };
+    std::stable_sort(asks.begin(), asks.end(), [&](const Ask& x, const Ask& y) { return key(x) < key(y); });
+    return asks;
   }
 
-  std::optional<Screen> Care() {
+  // What the care plan still needs: hydration signs that could change the
+  // fluid plan, medicine-safety questions when pain relief is relevant, the
+  // days of a pain that has a review point; in group order.
+  std::vector<Ask> CareAsks() {
     internal::RequestState st;
     internal::PrepareState(kb_, req_.findings, &st);
     const double* v = st.values.data();
@@ -162,7 +239,7 @@ class Selector {
       add(days, iv_.why_pain_course);
     }
     std::stable_sort(asks.begin(), asks.end(), [&](const Ask& x, const Ask& y) { return Rank(x) < Rank(y); });
-    return Pick(asks, "care", iv_.checklist_title[0], iv_.form_title[0], /*sort=*/false);
+    return asks;
   }
 
   // Bool findings that the clinical rules only ever use as "= false": their
@@ -239,7 +316,7 @@ class Selector {
       });
       if (!present) continue;
       for (int s : show) {
-        if (Asked(s) || inverted_[s]) continue;
+        if (Asked(s) || inverted_[s] || Waiting(s)) continue;
         if (std::any_of(list->begin(), list->end(), [&](const Ask& a) { return a.slot == s; })) continue;
         for (const auto& u : a_.unanswered) {
           if (u.finding == kb_.findings[s].id && u.could_reach > a_.disposition) {
@@ -256,33 +333,54 @@ class Selector {
     return it == group_rank_.end() ? 1000 : it->second;
   }
 
-  // Yes/no findings as one checklist when there are two or more; otherwise
-  // the other questions as one form (with a lone yes/no among them).
-  std::optional<Screen> Pick(std::vector<Ask> asks, std::string_view stage, std::string_view checklist_title,
-                             std::string_view form_title, bool sort = true) {
-    if (asks.empty()) return std::nullopt;
-    if (sort) {
-      std::stable_sort(asks.begin(), asks.end(), [&](const Ask& x, const Ask& y) {
-        if (x.decisive != y.decisive) return x.decisive;
-        return Rank(x) != Rank(y) ? Rank(x) < Rank(y) : x.slot < y.slot;
-      });
+  // Tick lists hold the signs whose "yes" is the worrying answer; one whose
+  // worrying answer is "no" (e.g. "You can keep drinks down") is a question.
+  bool Tickable(int slot) const { return kb_.findings[slot].type == FindingType::kBool && !inverted_[slot]; }
+
+  // The screen for stage `i`: its yes/no findings as one checklist when there
+  // are two or more; otherwise its other questions as one form (with a lone
+  // yes/no among them). A screen with room left is topped up with findings of
+  // the same kind from the later stages, so that a short remainder does not
+  // take a screen of its own.
+  std::optional<Screen> Pick(size_t i) {
+    std::vector<Ask> asks = AsksOf(i);
+    const Stage& st = stages_[i];
+    const std::string_view stage = st.care ? std::string_view("care") : LevelId(st.level);
+    const int title = st.care ? 0 : static_cast<int>(st.level);
+    // What decides who a finding applies to is asked before the finding.
+    if (std::vector<Ask> first = TakePrerequisites(&asks); !first.empty()) {
+      return Build(stage, first.size() == 1 ? ScreenKind::kQuestion : ScreenKind::kForm,
+                   first.size() == 1 ? std::string_view(kb_.findings[first[0].slot].question)
+                                     : std::string_view(iv_.form_title[title]),
+                   first);
     }
-    // Tick lists hold the signs whose "yes" is the worrying answer; one whose
-    // worrying answer is "no" (e.g. "You can keep drinks down") is a question.
     std::vector<Ask> bools, others;
-    for (auto& a : asks) {
-      bool tickable = kb_.findings[a.slot].type == FindingType::kBool && !inverted_[a.slot];
-      (tickable ? bools : others).push_back(a);
-    }
+    for (auto& a : asks) (Tickable(a.slot) ? bools : others).push_back(a);
     if (bools.size() >= 2) {
       if (bools.size() > static_cast<size_t>(iv_.max_checklist_items)) bools.resize(iv_.max_checklist_items);
       AddCompanions(&bools);
-      return Build(stage, ScreenKind::kChecklist, checklist_title, bools);
+      TopUp(i, /*tickable=*/true, iv_.max_checklist_items, &bools);
+      return Build(stage, ScreenKind::kChecklist, iv_.checklist_title[title], bools);
     }
-    others.insert(others.end(), bools.begin(), bools.end());
+    // A lone sign left over from the tick lists opens the form.
+    others.insert(others.begin(), bools.begin(), bools.end());
     if (others.size() > static_cast<size_t>(iv_.max_form_questions)) others.resize(iv_.max_form_questions);
+    TopUp(i, /*tickable=*/false, iv_.max_form_questions, &others);
     if (others.size() == 1) return Build(stage, ScreenKind::kQuestion, kb_.findings[others[0].slot].question, others);
-    return Build(stage, ScreenKind::kForm, form_title, others);
+    return Build(stage, ScreenKind::kForm, iv_.form_title[title], others);
+  }
+
+  // Fills `list` up to `room` with the findings of the stages after `i` that
+  // go on the same kind of screen, stage by stage in their own order.
+  void TopUp(size_t i, bool tickable, int room, std::vector<Ask>* list) {
+    for (size_t j = i + 1; j < stages_.size() && list->size() < static_cast<size_t>(room); ++j) {
+      for (const Ask& a : AsksOf(j)) {
+        if (list->size() >= static_cast<size_t>(room)) break;
+        if (Tickable(a.slot) != tickable || Waiting(a.slot)) continue;
+        if (std::any_of(list->begin(), list->end(), [&](const Ask& b) { return b.slot == a.slot; })) continue;
+        list->push_back(a);
+      }
+    }
   }
 
   Screen Build(std::string_view stage, ScreenKind kind, std::string_view title, const std::vector<Ask>& asks) {
@@ -340,6 +438,9 @@ class Selector {
   const internal::InterviewRules& iv_;
   std::map<std::string, int> group_rank_;
   std::vector<bool> inverted_;
+  std::vector<Stage> stages_;
+  std::vector<const internal::Applicability*> applicability_;  // by slot; null: applies to everyone
+  std::vector<bool> decides_;  // read by some finding's asked_when (e.g. age, sex)
   internal::RequestState probe_;
 };
 

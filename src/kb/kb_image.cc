@@ -11,7 +11,7 @@ namespace norotriage::internal {
 namespace {
 
 constexpr uint32_t kMagic = 0x424b544e;  // "NTKB"
-constexpr uint32_t kFormat = 6;          // bump on any change to the field lists below
+constexpr uint32_t kFormat = 7;          // bump on any change to the field lists below
 
 // One list of fields per type, shared by the writer and the reader.
 template <class A> void Fields(A& a, FindingSpec& f) {
@@ -52,9 +52,9 @@ template <class A> void Fields(A& a, HistoryTexts& h) {
     h.course_legs, h.sources);
 }
 template <class A> void Fields(A& a, InterviewRules& i) {
-  a(i.opening, i.complaint_slots, i.complaint_title, i.complaint_help, i.complaint_why, i.order_back, i.order_legs,
+  a(i.opening, i.opening_title, i.complaint_slots, i.complaint_title, i.complaint_help, i.complaint_why, i.order_back, i.order_legs,
     i.order_default, i.checklist_title, i.form_title, i.none_of_these, i.dont_know, i.yes, i.no, i.why_flags,
-    i.why_hydration, i.why_medicines, i.why_pain_course, i.why_age, i.why_weight, i.emergency_banner,
+    i.why_hydration, i.why_medicines, i.why_pain_course, i.why_age, i.why_weight, i.why_applies, i.emergency_banner,
     i.companions, i.max_checklist_items, i.max_form_questions);
 }
 template <class A> void Fields(A& a, CompiledKb& k) {

@@ -716,6 +716,39 @@ class Loader {
     return Status::Ok();
   }
 
+  // interview.opening: each entry one screen, `complaint`, a finding id, or a
+  // list of finding ids (one form); no finding twice.
+  Status LoadOpening(const YamlReader& r, const YAML::Node& n, InterviewRules* iv) {
+    YAML::Node o = n["opening"];
+    if (!o) return r.Error(n, "missing required key 'opening'");
+    if (!o.IsSequence() || o.size() == 0) return r.Error(o, "'opening' must be a list");
+    std::set<std::string> seen;
+    for (const auto& e : o) {
+      std::vector<std::string> screen;
+      if (e.IsScalar()) {
+        screen.push_back(e.Scalar());
+      } else if (e.IsSequence() && e.size() > 0) {
+        for (const auto& id : e) {
+          if (!id.IsScalar()) return r.Error(id, "items of an 'opening' list must be finding ids");
+          screen.push_back(id.Scalar());
+        }
+      } else {
+        return r.Error(e, "an 'opening' entry must be a finding id, 'complaint' or a list of finding ids");
+      }
+      for (size_t i = 0; i < screen.size(); ++i) {
+        const YAML::Node& at = e.IsScalar() ? e : e[i];
+        if (screen[i] == "complaint" && screen.size() == 1) continue;
+        if (!kb_->finding_index.count(screen[i])) {
+          return r.Error(at, fmt::format("'{}' is not a finding{}", screen[i],
+                                         screen.size() == 1 ? " (or 'complaint')" : ""));
+        }
+        if (!seen.insert(screen[i]).second) return r.Error(at, fmt::format("'{}' is in the opening twice", screen[i]));
+      }
+      iv->opening.push_back(std::move(screen));
+    }
+    return Status::Ok();
+  }
+
   Status LoadInterview() {
     Section s = Get("interview");
     if (!s.reader) return Missing("interview");
@@ -727,12 +760,7 @@ class Loader {
                                       "max_form_questions"},
                                   {"opening", "complaint", "group_order", "checklist_title", "form_title",
                                    "labels", "why", "emergency_banner"}));
-    NT_RETURN_IF_ERROR(r.StringList(n, "opening", true, &iv.opening));
-    for (size_t i = 0; i < iv.opening.size(); ++i) {
-      if (iv.opening[i] != "complaint" && !kb_->finding_index.count(iv.opening[i])) {
-        return r.Error(n["opening"][i], fmt::format("'{}' is not a finding (or 'complaint')", iv.opening[i]));
-      }
-    }
+    NT_RETURN_IF_ERROR(LoadOpening(r, n, &iv));
     YAML::Node c = n["complaint"];
     NT_RETURN_IF_ERROR(r.CheckMap(c, {"findings", "title", "help", "why"}, {"findings", "title", "why"}));
     std::vector<std::string> ids;
@@ -760,7 +788,16 @@ class Loader {
     }
     for (auto [key, out] : {std::pair{"checklist_title", &iv.checklist_title}, std::pair{"form_title", &iv.form_title}}) {
       YAML::Node t = n[key];
-      NT_RETURN_IF_ERROR(r.CheckMap(t, {"emergency", "urgent", "routine", "care"}, {"emergency", "urgent", "routine", "care"}));
+      const bool form = out == &iv.form_title;
+      NT_RETURN_IF_ERROR(form ? r.CheckMap(t, {"emergency", "urgent", "routine", "care", "opening"},
+                                           {"emergency", "urgent", "routine", "care"})
+                              : r.CheckMap(t, {"emergency", "urgent", "routine", "care"},
+                                           {"emergency", "urgent", "routine", "care"}));
+      if (form) {
+        const bool opening_form = std::any_of(iv.opening.begin(), iv.opening.end(),
+                                              [](const std::vector<std::string>& e) { return e.size() > 1; });
+        NT_RETURN_IF_ERROR(r.String(t, "opening", opening_form, &iv.opening_title));
+      }
       NT_RETURN_IF_ERROR(r.String(t, "care", true, &(*out)[0]));
       NT_RETURN_IF_ERROR(r.String(t, "routine", true, &(*out)[1]));
       NT_RETURN_IF_ERROR(r.String(t, "urgent", true, &(*out)[2]));
@@ -773,7 +810,7 @@ class Loader {
     NT_RETURN_IF_ERROR(r.String(l, "yes", true, &iv.yes));
     NT_RETURN_IF_ERROR(r.String(l, "no", true, &iv.no));
     YAML::Node w = n["why"];
-    NT_RETURN_IF_ERROR(r.CheckMap(w, {"flags", "hydration", "medicines", "pain_course", "age", "weight"},
+    NT_RETURN_IF_ERROR(r.CheckMap(w, {"flags", "hydration", "medicines", "pain_course", "age", "weight", "applies"},
                                   {"flags", "hydration", "medicines", "pain_course", "age", "weight"}));
     NT_RETURN_IF_ERROR(r.String(w, "flags", true, &iv.why_flags));
     if (iv.why_flags.find("{flags}") == std::string::npos) return r.Error(w["flags"], "'flags' must contain {flags}");
@@ -782,6 +819,7 @@ class Loader {
     NT_RETURN_IF_ERROR(r.String(w, "pain_course", true, &iv.why_pain_course));
     NT_RETURN_IF_ERROR(r.String(w, "age", true, &iv.why_age));
     NT_RETURN_IF_ERROR(r.String(w, "weight", true, &iv.why_weight));
+    NT_RETURN_IF_ERROR(r.String(w, "applies", false, &iv.why_applies));
     NT_RETURN_IF_ERROR(r.String(n, "emergency_banner", true, &iv.emergency_banner));
     if (YAML::Node comp = n["companions"]) {
       NT_RETURN_IF_ERROR(r.CheckSeq(comp, "companions"));

@@ -90,8 +90,11 @@ test('the interview works with the keyboard alone', { timeout: 60000 }, async ()
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement.className), 'input-number');
     await page.keyboard.type('29');
+    // The rest of "About you" (sex, weight), then Enter on Next.
+    await ui.fillScreen(page, { ...ui.HEALTHY_BACK_ACHE, age_years: 29 });
+    await page.locator('form.screen').getByRole('button', { name: 'Next', exact: true }).focus();
     await page.keyboard.press('Enter');
-    await ui.waitForChange(page, 'opening:question:age_years');
+    await ui.waitForChange(page, 'opening:form:age_years+sex+weight_kg');
     // The checklist: Tab to the first box, Space ticks it, Enter on Next.
     assert.equal((await ui.screenInfo(page)).kind, 'checklist');
     await page.keyboard.press('Tab');
@@ -104,14 +107,16 @@ test('the interview works with the keyboard alone', { timeout: 60000 }, async ()
     }
     await page.keyboard.press('Enter');
     await ui.waitForChange(page, 'opening:checklist:back_pain+leg_aches+leg_cramps');
-    assert.match(await page.locator('main h1').textContent(), /weigh/);
+    assert.equal((await ui.screenInfo(page)).stage, 'emergency');
     // The "why" disclosure opens from the keyboard too.
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
+    guard = 0;
+    while (!(await page.evaluate(() => document.activeElement.tagName === 'SUMMARY')) && guard < 40) {
+      await page.keyboard.press('Tab');
+      guard += 1;
+    }
     assert.equal(await page.evaluate(() => document.activeElement.tagName), 'SUMMARY');
     await page.keyboard.press('Enter');
-    assert.equal(await page.locator('details.why').evaluate((d) => d.open), true);
+    assert.equal(await page.evaluate(() => document.activeElement.parentElement.open), true);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

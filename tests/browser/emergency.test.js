@@ -12,16 +12,15 @@ const { CAUDA_EQUINA_LABEL } = require('./helpers/walk');
 
 const env = useServerAndBrowser();
 
-// Answers the opening screens (age, the complaint, weight) as a person with back pain.
+// Answers the opening screens (about you: age, sex, weight; the complaint) as a person with back pain.
 async function toEmergencyChecklist(page) {
   await ui.startInterview(page, env.server.url);
   await page.getByLabel('How old are you, in years?').fill('45');
-  await ui.pressNext(page, 'opening:question:age_years');
+  await page.getByLabel('Male (boy or man)').check();
+  await page.getByLabel('How much do you weigh now, in kilograms?').fill('80');
+  await ui.pressNext(page, 'opening:form:age_years+sex+weight_kg');
   let info = await ui.screenInfo(page);
   await page.getByLabel('Pain in your back').check();
-  await ui.pressNext(page, info.id);
-  info = await ui.screenInfo(page);
-  await page.getByLabel('How much do you weigh now, in kilograms?').fill('80');
   await ui.pressNext(page, info.id);
   info = await ui.screenInfo(page);
   assert.equal(info.stage, 'emergency');
@@ -83,14 +82,14 @@ test('an emergency answer on a form raises the banner while typing', { timeout: 
     let info = await toEmergencyChecklist(page);
     await page.locator('form.screen input[data-exclusive="none"]').check();
     await ui.pressNext(page, info.id);
-    // Answer checklists "none" until the first form, then pick worsening leg weakness.
+    // Answer checklists "none" until the first form, then pick severe tummy pain.
     while ((info = await ui.screenInfo(page)).kind !== 'form') {
       await ui.fillScreen(page, {});
       await ui.pressNext(page, info.id);
     }
-    const field = page.locator('.field[data-finding="leg_weakness"]');
-    assert.equal(await field.count(), 1, 'expected the leg weakness question on the first form');
-    await field.getByLabel(/getting worse over hours or days/).check();
+    const field = page.locator('.field[data-finding="abdominal_pain"]');
+    assert.equal(await field.count(), 1, 'expected the tummy pain question on the first form');
+    await field.getByLabel(/hard to move or talk/).check();
     await page.locator('#emergency .emergency-banner').waitFor({ state: 'visible', timeout: 5000 });
     assert.equal((await ui.screenInfo(page)).id, info.id);
     assert.deepEqual(problems, []);

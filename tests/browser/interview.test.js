@@ -15,10 +15,10 @@ test('a back-pain interview reaches a self-care result', { timeout: 60000 }, asy
   try {
     await ui.startInterview(page, env.server.url);
 
-    // The first screen: one question, with its "why" behind a disclosure.
+    // The first screen: "About you" (age first, sex, weight), each "why" behind a disclosure.
     let info = await ui.screenInfo(page);
-    assert.equal(info.kind, 'question');
-    assert.deepEqual(info.questions.map((q) => q.finding), ['age_years']);
+    assert.equal(info.kind, 'form');
+    assert.deepEqual(info.questions.map((q) => q.finding), ['age_years', 'sex', 'weight_kg']);
     const why = page.locator('details.why').first();
     assert.equal(await why.evaluate((d) => d.open), false);
     await why.locator('summary').click();
@@ -27,20 +27,21 @@ test('a back-pain interview reaches a self-care result', { timeout: 60000 }, asy
 
     // Next with nothing given: an error at the field, focus on it.
     await page.getByRole('button', { name: 'Next', exact: true }).click();
-    const error = page.locator('.error-message:not([hidden])');
+    const error = page.locator('.error-message:not([hidden])').first();
     await error.waitFor();
     assert.match(await error.textContent(), /Enter your age/i);
-    assert.equal(await page.evaluate(() => document.activeElement.id), await page.locator('input.input-number').getAttribute('id'));
+    assert.equal(await page.evaluate(() => document.activeElement.id), await page.locator('input.input-number').first().getAttribute('id'));
 
-    // Age, then the complaint checklist; Back returns with the answer kept.
+    // About you, then the complaint checklist; Back returns with the answers kept.
     await page.getByLabel('How old are you, in years?').fill('34');
+    await ui.fillScreen(page, { ...ui.HEALTHY_BACK_ACHE, age_years: 34 });
     await ui.pressNext(page, info.id);
     info = await ui.screenInfo(page);
     assert.equal(info.kind, 'checklist');
     await page.getByRole('button', { name: 'Back', exact: true }).click();
     await ui.waitForChange(page, info.id);
     assert.equal(await page.getByLabel('How old are you, in years?').inputValue(), '34');
-    await ui.pressNext(page, 'opening:question:age_years');
+    await ui.pressNext(page, 'opening:form:age_years+sex+weight_kg');
 
     // A reload keeps the answers (sessionStorage) and the screen.
     await page.reload();
@@ -56,7 +57,7 @@ test('a back-pain interview reaches a self-care result', { timeout: 60000 }, asy
 
     const screens = await ui.runInterview(page, ui.HEALTHY_BACK_ACHE);
     const kinds = new Set(screens.map((s) => s.kind));
-    assert.ok(kinds.has('checklist') && kinds.has('form') && kinds.has('question'), [...kinds].join(','));
+    assert.ok(kinds.has('checklist') && kinds.has('form'), [...kinds].join(','));
     // No emergency banner at any point for these answers.
     assert.equal(await page.locator('#emergency .emergency-banner').count(), 0);
 

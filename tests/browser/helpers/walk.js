@@ -22,15 +22,13 @@ async function walkStates(browserPage, baseUrl, onState) {
   await page.locator('details.why summary').first().click();
   await onState('question', page);
   await page.getByRole('button', { name: 'Next', exact: true }).click();
-  await page.locator('.error-message:not([hidden])').waitFor();
+  await page.locator('.error-message:not([hidden])').first().waitFor();
   await onState('question-error', page);
   await ui.fillScreen(page, ui.HEALTHY_BACK_ACHE);
-  await ui.pressNext(page, 'opening:question:age_years');
+  await ui.pressNext(page, 'opening:form:age_years+sex+weight_kg');
 
   await onState('checklist', page);
   let info = await ui.fillScreen(page, ui.HEALTHY_BACK_ACHE);
-  await ui.pressNext(page, info.id);
-  info = await ui.fillScreen(page, ui.HEALTHY_BACK_ACHE); // weight
   await ui.pressNext(page, info.id);
 
   // The emergency checklist; a tick of cauda equina raises the banner.

@@ -235,7 +235,11 @@ TEST(FhirQuestionnaireTest, DependenciesFromConsistencyRules) {
                        "back_pain_mechanical <- back_pain = true", "back_pain_at_night <- back_pain = true",
                        "back_pain_limits_mobility <- back_pain = true", "leg_aches_days <- leg_aches = true",
                        "leg_aches_score <- leg_aches = true", "leg_aches_trend <- leg_aches = true",
-                       "pregnancy_weeks <- sex != male"));
+                       "pregnancy_weeks <- sex != male",
+                       // v2: the tummy-pain details appear once there is tummy pain.
+                       "abdominal_pain_site <- abdominal_pain != none",
+                       "abdominal_pain_worse_moving <- abdominal_pain != none",
+                       "abdominal_pain_to_back <- abdominal_pain != none"));
 }
 
 TEST(FhirQuestionnaireTest, EnableWhenShowsDetailsOnlyAfterYes) {

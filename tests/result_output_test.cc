@@ -389,12 +389,15 @@ TEST(ResultTextTest, Contents) {
   EXPECT_NE(text.find("3.1%"), std::string::npos);
   EXPECT_NE(text.find("* Paracetamol: OK"), std::string::npos);
   EXPECT_NE(text.find("* Ibuprofen: Avoid"), std::string::npos);
-  EXPECT_NE(text.find("* Medicines to pause while ill: Check with a pharmacist"),
-            std::string::npos);
+  // The sick-day card: under a heading of its own, no "Dose:" label.
+  EXPECT_NE(text.find("Your usual medicines while you are ill"), std::string::npos) << text;
+  EXPECT_NE(text.find("* Medicines to pause while ill\n"), std::string::npos) << text;
+  EXPECT_LT(text.find("* Ibuprofen: Avoid"), text.find("Your usual medicines while you are ill"));
   EXPECT_NE(text.find("Dose: 500\u20131000 mg every 4\u20136 hours, no more than 4000 mg in 24"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("Dose: Restart them"), std::string::npos);
+  EXPECT_NE(text.find("Restart them"), std::string::npos);
+  EXPECT_EQ(text.find("Dose: Restart them"), std::string::npos);
   const std::string flat = Unwrap(text);
   EXPECT_NE(flat.find("* Back pain: See a doctor if back pain lasts beyond 3 weeks. That is in 19 "
                       "more days."),

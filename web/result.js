@@ -14,7 +14,7 @@ const ADVICE_WORDS = {
   ok: 'You can take this',
   caution: 'Take care with this',
   avoid: 'Do not take this',
-  review: 'Check with a pharmacist',
+  review: 'Sick-day advice',
 };
 
 const COULD_MEAN = {
@@ -91,15 +91,21 @@ function fluidsSection(result) {
   if (!hy) return null;
   const over = hy.over_hours ? ` over ${plural(hy.over_hours, 'hour', 'hours')}` : '';
   const amounts = [];
-  if (typeof hy.ors_ml === 'number') {
+  if (hy.fluid_limit) {
+    // Heart or kidney failure: no volume; plan_text says what to do instead.
+    amounts.push('Rehydration drink (ORS): no set amount for you. Sip it as above, and keep to any '
+      + 'fluid limit a doctor gave you.');
+  } else if (typeof hy.ors_ml === 'number') {
     amounts.push(`Rehydration drink (ORS): about ${formatNumber(hy.ors_ml)} ml${over}.`);
   } else if (hy.ors_ml_range) {
     amounts.push(`Rehydration drink (ORS): ${range(hy.ors_ml_range, 'ml')}${over}.`);
   }
-  if (hy.per_loose_stool_ml) {
+  // With a fluid limit no amount to drink is said at all (a daily need or
+  // extra per stool could go past the limit a doctor set).
+  if (hy.per_loose_stool_ml && !hy.fluid_limit) {
     amounts.push(`After each loose poo: ${range(hy.per_loose_stool_ml, 'ml')} more to drink.`);
   }
-  if (typeof hy.maintenance_ml_per_day === 'number') {
+  if (typeof hy.maintenance_ml_per_day === 'number' && !hy.fluid_limit) {
     amounts.push(`Your usual fluid need: about ${formatNumber(hy.maintenance_ml_per_day)} ml a day `
       + `(${formatNumber(Math.round(hy.maintenance_ml_per_day / 100) / 10)} litres).`);
   }

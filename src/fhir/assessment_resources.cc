@@ -80,18 +80,25 @@ std::string JoinSentences(const std::vector<std::string_view>& parts) {
   return out;
 }
 
+// Plan B in heart or kidney failure (HydrationResult::fluid_limit): no volume.
+constexpr std::string_view kFluidLimitNote =
+    "Fluid limit: no set amount of oral rehydration solution (heart or kidney failure); keep to any "
+    "fluid limit a doctor gave.";
+
 std::string FluidsText(const HydrationResult& h) {
   std::vector<std::string> parts = {std::string(h.status_text), std::string(h.plan_text)};
-  if (h.ors_ml) {
+  if (h.fluid_limit) {
+    parts.push_back(std::string(kFluidLimitNote));  // no volume (the plan text says what to do)
+  } else if (h.ors_ml) {
     parts.push_back(fmt::format("Oral rehydration solution: about {} ml over {} hours.", *h.ors_ml, h.over_hours));
   } else if (h.ors_ml_range) {
     parts.push_back(fmt::format("Oral rehydration solution: about {} ml over {} hours.",
                                 RangeText(*h.ors_ml_range), h.over_hours));
   }
-  if (h.per_loose_stool_ml) {
+  if (h.per_loose_stool_ml && !h.fluid_limit) {  // with a fluid limit, no amount at all
     parts.push_back(fmt::format("After each loose poo: {} ml extra.", RangeText(*h.per_loose_stool_ml)));
   }
-  if (h.maintenance_ml_per_day) {
+  if (h.maintenance_ml_per_day && !h.fluid_limit) {
     parts.push_back(fmt::format("Usual need: about {} ml a day.", *h.maintenance_ml_per_day));
   }
   if (h.iv) {
@@ -206,6 +213,10 @@ OrderedJson BuildRiskAssessment(const KnowledgeBase& kb, const Assessment& a,
     notes.push_back({{"text", open}});
   }
 
+  if (a.hydration.fluid_limit) {
+    notes.push_back({{"text", fmt::format("{} {}", kFluidLimitNote, a.hydration.fluid_limit_text)}});
+  }
+
   OrderedJson ra = {{"resourceType", "RiskAssessment"}, {"status", "final"}};
   ra["method"] = {{"text", fmt::format("norotriage knowledge base {}", a.kb_version)}};
   ra["code"] = {{"text", "Triage of back pain and aching legs during a stomach bug (norovirus)"}};
@@ -234,7 +245,7 @@ OrderedJson BuildCarePlan(const Assessment& a, const ResourceLinks& links, const
         {"code", Concept(Coding(kFluidPlanSystem, plan, fmt::format("Fluid plan {}", plan)),
                          fmt::format("Fluids: plan {}", plan))},
         {"status", "not-started"}};
-    if (h.plan == 'B') detail["scheduledString"] = fmt::format("over the next {} hours", h.over_hours);
+    if (h.plan == 'B' && !h.fluid_limit) detail["scheduledString"] = fmt::format("over the next {} hours", h.over_hours);
     if (h.ors_ml) detail["quantity"] = Quantity(*h.ors_ml, "mL");
     detail["description"] = FluidsText(h);
     add(std::move(detail));

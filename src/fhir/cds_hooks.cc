@@ -56,7 +56,15 @@ std::string DispositionDetail(const KnowledgeBase& kb, const Assessment& a) {
   }
   const HydrationResult& h = a.hydration;
   md += fmt::format("\n**Fluids (plan {}):** {} {}", h.plan, Md(h.status_text), Md(h.plan_text));
-  if (h.ors_ml) md += fmt::format(" About {} ml of oral rehydration solution over {} hours.", *h.ors_ml, h.over_hours);
+  if (h.fluid_limit) {
+    // Heart or kidney failure: no volume; the plan text says what to do instead.
+    md += " **Fluid limit:** no set amount of oral rehydration solution; keep to any fluid limit a doctor gave.";
+  } else if (h.ors_ml) {
+    md += fmt::format(" About {} ml of oral rehydration solution over {} hours.", *h.ors_ml, h.over_hours);
+  } else if (h.ors_ml_range) {
+    md += fmt::format(" {}–{} ml of oral rehydration solution over {} hours.", h.ors_ml_range->first,
+                      h.ors_ml_range->second, h.over_hours);
+  }
   md += "\n";
   if (!a.medicines.empty()) {
     md += "\n**Pain relief and medicines**\n\n";
@@ -68,7 +76,8 @@ std::string DispositionDetail(const KnowledgeBase& kb, const Assessment& a) {
                           d.mg_per_dose.second, d.hours_between.first, d.hours_between.second,
                           d.max_mg_per_24h);
       }
-      if (!m.reasons.empty()) md += fmt::format(". {}", Md(m.reasons.front()));
+      // Every reason: a rub's notes ("not on broken skin") come after its advice.
+      for (size_t i = 0; i < m.reasons.size(); ++i) md += fmt::format("{} {}", i ? "" : ".", Md(m.reasons[i]));
       md += "\n";
     }
   }

@@ -157,17 +157,83 @@ const char* ItemType(FindingType t) {
   return "string";
 }
 
-// The enableWhen entries of one question and its enableBehavior, from the
-// dependencies on it whose guards are in the questionnaire.
-void AddEnableWhen(const internal::CompiledKb& ckb, const std::vector<const Dependency*>& deps,
-                   OrderedJson* item) {
+// One enableWhen entry on a bool or choice question: "question != value"
+// (a choice index, or 0/1 for a bool).
+OrderedJson NotEqual(const FindingSpec& guard, size_t value) {
+  OrderedJson c = {{"question", guard.id}, {"operator", "!="}};
+  if (guard.type == FindingType::kBool) {
+    c["answerBoolean"] = value != 0;
+  } else {
+    c["answerCoding"] = ChoiceCoding(guard, value);
+  }
+  return c;
+}
+
+const char* CmpOperator(internal::Cmp cmp) {
+  switch (cmp) {
+    case internal::Cmp::kEq: return "=";
+    case internal::Cmp::kNe: return "!=";
+    case internal::Cmp::kLt: return "<";
+    case internal::Cmp::kLe: return "<=";
+    case internal::Cmp::kGt: return ">";
+    case internal::Cmp::kGe: return ">=";
+  }
+  return "=";
+}
+
+// The enableWhen entries of one leaf of an asked_when (negated or not), or
+// why it cannot be said.
+Result<std::vector<OrderedJson>, std::string> LeafEnableWhen(const internal::CompiledKb& ckb,
+                                                             const Instr& leaf, bool negated) {
+  if (leaf.slot < 0 || static_cast<size_t>(leaf.slot) >= ckb.findings.size()) {
+    return std::string("it reads a definition or a sum");
+  }
+  const FindingSpec& x = ckb.findings[leaf.slot];
+  if (x.group == kHistoryGroup) return fmt::format("'{}' is not in the questionnaire", x.id);
+  std::vector<OrderedJson> out;
+  switch (leaf.op) {
+    case Op::kBool:
+      out.push_back(NotEqual(x, negated ? 1 : 0));  // X: shown unless X = false
+      return out;
+    case Op::kIn:
+      for (size_t c = 0; c < x.choices.size() && c < 64; ++c) {
+        const bool in = (leaf.mask >> c) & 1;
+        if (in == negated) out.push_back(NotEqual(x, c));  // every choice that makes it false
+      }
+      return out;
+    case Op::kCompare: {
+      if (leaf.slot != ckb.age_slot) {
+        return fmt::format("a comparison of '{}', which may be unanswered (enableWhen would then "
+                           "hide the question, where the engine asks it)", x.id);
+      }
+      if (negated) return fmt::format("'not' before a comparison of '{}'", x.id);
+      OrderedJson c = {{"question", x.id}, {"operator", CmpOperator(leaf.cmp)}};
+      if (x.type == FindingType::kInteger) {
+        c["answerInteger"] = static_cast<long long>(leaf.value);
+      } else {
+        c["answerDecimal"] = leaf.value;
+      }
+      out.push_back(std::move(c));
+      return out;
+    }
+    default:
+      return std::string("known() or a sum");
+  }
+}
+
+// The enableWhen entries of one question and its enableBehavior: first its
+// asked_when (all of them), then the dependencies on it whose guards are in
+// the questionnaire.
+void AddEnableWhen(const internal::CompiledKb& ckb, const std::vector<OrderedJson>& asked,
+                   const std::vector<const Dependency*>& deps, OrderedJson* item) {
   OrderedJson conditions = OrderedJson::array();
+  for (const OrderedJson& c : asked) conditions.push_back(c);
   std::string behavior = "all";
   for (const Dependency* d : deps) {
     // R4 has one enableBehavior per item: a dependency with several allowed
-    // values ("any" of them) can only be said when it is the only one. Else
-    // it is left out, which asks the question more often, never less.
-    if (d->enabled_when.size() > 1 && deps.size() > 1) continue;
+    // values ("any" of them) can only be said when it is the only condition.
+    // Else it is left out, which asks the question more often, never less.
+    if (d->enabled_when.size() > 1 && (deps.size() > 1 || !asked.empty())) continue;
     if (d->enabled_when.size() > 1) behavior = "any";
     const FindingSpec& guard = ckb.findings[ckb.finding_index.at(d->guard)];
     for (const std::string& value : d->enabled_when) {
@@ -178,7 +244,9 @@ void AddEnableWhen(const internal::CompiledKb& ckb, const std::vector<const Depe
         auto it = std::find(guard.choices.begin(), guard.choices.end(), value);
         c["answerCoding"] = ChoiceCoding(guard, it - guard.choices.begin());
       }
-      conditions.push_back(std::move(c));
+      if (std::find(conditions.begin(), conditions.end(), c) == conditions.end()) {
+        conditions.push_back(std::move(c));  // asked_when may already say it
+      }
     }
   }
   if (conditions.empty()) return;
@@ -186,7 +254,7 @@ void AddEnableWhen(const internal::CompiledKb& ckb, const std::vector<const Depe
   (*item)["enableBehavior"] = behavior;
 }
 
-OrderedJson QuestionItem(const internal::CompiledKb& ckb, int index,
+OrderedJson QuestionItem(const internal::CompiledKb& ckb, int index, const std::vector<OrderedJson>& asked,
                          const std::vector<const Dependency*>& deps) {
   const FindingSpec& f = ckb.findings[index];
   OrderedJson item;
@@ -203,7 +271,7 @@ OrderedJson QuestionItem(const internal::CompiledKb& ckb, int index,
       {{{"system", kFindingSystem}, {"code", f.id}, {"display", f.label.empty() ? f.question : f.label}}});
   item["text"] = f.question;
   item["type"] = ItemType(f.type);
-  AddEnableWhen(ckb, deps, &item);
+  AddEnableWhen(ckb, asked, deps, &item);
   if (index == ckb.age_slot) item["required"] = true;  // the one finding a request must have
   if (f.type == FindingType::kChoice) {
     OrderedJson options = OrderedJson::array();
@@ -237,6 +305,63 @@ std::string GroupTitle(std::string_view group) {
 }
 
 std::string GroupLinkId(std::string_view group) { return fmt::format("group-{}", group); }
+
+Result<std::vector<OrderedJson>> AskedWhenEnableWhen(const KnowledgeBase& kb, std::string_view id) {
+  const internal::CompiledKb& ckb = kb.compiled();
+  auto f = ckb.finding_index.find(id);
+  if (f == ckb.finding_index.end()) return Status::NotFound(fmt::format("no finding '{}'", id));
+  const internal::Applicability* a = nullptr;
+  for (const internal::Applicability& x : ckb.applicability) {
+    if (x.slot == f->second) a = &x;
+  }
+  std::vector<OrderedJson> out;
+  if (a == nullptr) return out;
+  auto fail = [&](std::string_view why) {
+    return Status::InvalidArgument(fmt::format("finding '{}': asked_when \"{}\" cannot be said as FHIR "
+                                               "enableWhen: {}", id, ckb.findings[f->second].asked_when, why));
+  };
+  // The condition as a stack of terms: a leaf (with its 'not'), or a
+  // conjunction of terms. Only "and" of leaves reduces to one term.
+  struct Term {
+    int leaf = -1;  // instruction index; -1: a conjunction
+    bool negated = false;
+  };
+  std::vector<Term> stack, leaves;
+  const internal::Program& prog = ckb.program;
+  for (uint32_t i = a->asked_when.begin; i < a->asked_when.end; ++i) {
+    const Instr& in = prog.code[i];
+    switch (in.op) {
+      case Op::kBool: case Op::kCompare: case Op::kIn:
+        stack.push_back({static_cast<int>(i), false});
+        break;
+      case Op::kNot:
+        if (stack.empty() || stack.back().leaf < 0 || stack.back().negated) return fail("'not' of more than one test");
+        stack.back().negated = true;
+        break;
+      case Op::kAnd:
+        if (in.n == 0 || stack.size() < in.n) return fail("a malformed program");
+        for (size_t k = stack.size() - in.n; k < stack.size(); ++k) {
+          if (stack[k].leaf >= 0) leaves.push_back(stack[k]);
+        }
+        stack.resize(stack.size() - in.n);
+        stack.push_back({-1, false});
+        break;
+      case Op::kOr: return fail("'or' (enableBehavior says all or any, once per question)");
+      case Op::kAtLeast: return fail("'at least'");
+      case Op::kKnown: return fail("known()");
+      case Op::kSum: return fail("a sum");
+    }
+  }
+  if (stack.size() != 1) return fail("a malformed program");
+  if (stack[0].leaf >= 0) leaves.push_back(stack[0]);
+  for (const Term& t : leaves) {
+    auto entries = LeafEnableWhen(ckb, prog.code[t.leaf], t.negated);
+    if (!entries.ok()) return fail(entries.error());
+    for (OrderedJson& e : entries.value()) out.push_back(std::move(e));
+  }
+  if (out.empty()) return fail("it is never true");
+  return out;
+}
 
 std::vector<Dependency> DependenciesFromConsistency(const KnowledgeBase& kb) {
   const internal::CompiledKb& ckb = kb.compiled();
@@ -287,7 +412,11 @@ OrderedJson BuildQuestionnaire(const KnowledgeBase& kb, std::string_view base_ur
       for (const Dependency& d : deps) {
         if (d.dependent == ckb.findings[index].id && askable(d.guard)) mine.push_back(&d);
       }
-      questions.push_back(QuestionItem(ckb, index, mine));
+      // An asked_when that enableWhen cannot say leaves the question always
+      // shown: asked more often, never less (tests/fhir_v2_test.cc fails).
+      auto asked = AskedWhenEnableWhen(kb, ckb.findings[index].id);
+      questions.push_back(
+          QuestionItem(ckb, index, asked.ok() ? asked.value() : std::vector<OrderedJson>{}, mine));
     }
     items.push_back({{"linkId", GroupLinkId(group)},
                      {"text", GroupTitle(group)},

@@ -46,6 +46,23 @@ struct Dependency {
 // Rules of any other shape give none. In rule order.
 std::vector<Dependency> DependenciesFromConsistency(const KnowledgeBase& kb);
 
+// The enableWhen entries that say when finding `id` is asked, from its
+// asked_when (CompiledKb::applicability): all of them must hold
+// (enableBehavior "all"), and the question shows where asked_when is true or
+// unknown, as the engine asks it. None when the finding has no asked_when.
+// Said: a conjunction ("and") of
+//   X in S, X = c      -> one "X != c" per choice c not in S (so an
+//                         unanswered X leaves it shown),
+//   not (X in S), X != c -> one "X != c" per choice c in S,
+//   bool X / not X     -> "X != false" / "X != true",
+//   a comparison of the required number (age_years) -> the same comparison
+//                         (a required answer is never unknown).
+// Anything else (or, at least, sums, known(), a comparison of a number that
+// may be unanswered, which enableWhen would read as false) is an error that
+// names the finding: BuildQuestionnaire then leaves the question always
+// shown (asked more often, never less), and tests/fhir_v2_test.cc fails.
+Result<std::vector<OrderedJson>> AskedWhenEnableWhen(const KnowledgeBase& kb, std::string_view id);
+
 // The Questionnaire resource (url = QuestionnaireUrl(base_url), version = the
 // knowledge base's version). Budget: linear in the vocabulary; ~30 KiB.
 OrderedJson BuildQuestionnaire(const KnowledgeBase& kb, std::string_view base_url);

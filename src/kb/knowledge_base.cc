@@ -126,6 +126,20 @@ std::string KnowledgeBase::Describe() const {
       type += " {" + Join(f.choices, ", ") + "}";
     }
     out += fmt::format("  {:<32} {:<28} {}\n", f.id, type, f.question);
+    if (!f.asked_when.empty()) {
+      // Who the finding applies to: where asked_when is false and the finding
+      // is not given, it is never asked and is read as `otherwise`.
+      std::string otherwise;
+      if (f.type == FindingType::kBool) {
+        otherwise = f.otherwise != 0 ? "true" : "false";
+      } else if (f.type == FindingType::kChoice && f.otherwise >= 0 &&
+                 static_cast<size_t>(f.otherwise) < f.choices.size()) {
+        otherwise = f.choices[static_cast<size_t>(f.otherwise)];
+      } else {
+        otherwise = fmt::format("{}", f.otherwise);
+      }
+      out += fmt::format("      asked when: {}; otherwise: {}\n", f.asked_when, otherwise);
+    }
   }
   out += fmt::format("\nFlags ({}):\n", kb.flags.size());
   for (const auto& f : kb.flags) {
@@ -134,7 +148,11 @@ std::string KnowledgeBase::Describe() const {
   }
   out += fmt::format("\nMedicines ({}):\n", kb.medicines.size());
   for (const auto& m : kb.medicines) {
-    out += fmt::format("  {:<30} {} avoid, {} caution rules\n", m.id, m.avoid.size(), m.caution.size());
+    std::string kind = m.is_review ? "card (advice review)"
+                                   : fmt::format("{} avoid, {} caution rules", m.avoid.size(), m.caution.size());
+    if (!m.is_review && !m.listed_when.empty()) kind += "; listed only when its condition holds";
+    if (!m.is_review && !m.dose.present) kind += "; no dose";
+    out += fmt::format("  {:<30} {}\n", m.id, kind);
   }
   out += fmt::format("\nMechanisms ({}):\n", kb.mechanisms.size());
   for (const auto& m : kb.mechanisms) out += fmt::format("  {:<30} {}\n", m.id, m.title);

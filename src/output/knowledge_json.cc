@@ -147,6 +147,12 @@ void WriteMedicine(JsonWriter& w, const internal::MedicineRule& m) {
     WriteConditions(w, "avoid", m.avoid);
     WriteConditions(w, "caution", m.caution);
     OptionalField(w, "ok_text", m.ok_text);
+    if (!m.notes.empty()) {
+      w.Key("notes");  // said with any advice but avoid (a rub: not on broken skin)
+      w.BeginArray();
+      for (const std::string& n : m.notes) w.String(n);
+      w.EndArray();
+    }
     if (m.dose.present) WriteDose(w, m.dose);
   }
   Sources(w, m.sources);

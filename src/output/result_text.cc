@@ -329,7 +329,7 @@ void WriteWhy(TextOut& t, const Assessment& a) {
 
 void WriteFluids(TextOut& t, const Assessment& a) {
   const HydrationResult& h = a.hydration;
-  const bool any = h.assessed || !h.status_text.empty() || !h.plan_text.empty() || h.ors_ml ||
+  const bool any = h.assessed || !h.status_text.empty() || !h.plan_text.empty() || h.fluid_limit || h.ors_ml ||
                    h.ors_ml_range || h.per_loose_stool_ml || h.maintenance_ml_per_day ||
                    h.weight_loss_percent || h.iv;
   if (!any) return;
@@ -340,17 +340,23 @@ void WriteFluids(TextOut& t, const Assessment& a) {
       h.over_hours > 0
           ? fmt::format(" over {} {}", h.over_hours, Plural(h.over_hours, "hour", "hours"))
           : std::string();
-  if (h.ors_ml) {
+  if (h.fluid_limit) {
+    // Heart or kidney failure: no volume (the plan text above says what to do).
+    t.Bullet("Oral rehydration solution (ORS): no set amount for you. Sip it as above, and keep to "
+             "any fluid limit a doctor gave you.");
+  } else if (h.ors_ml) {
     t.Bullet(fmt::format("Oral rehydration solution (ORS): about {} ml{}.", *h.ors_ml, over));
   } else if (h.ors_ml_range) {
     t.Bullet(fmt::format("Oral rehydration solution (ORS): {} ml{}.", RangeText(*h.ors_ml_range),
                          over));
   }
-  if (h.per_loose_stool_ml) {
+  // With a fluid limit no amount to drink is said at all: extra per stool and
+  // a daily need could both go past the limit a doctor set.
+  if (h.per_loose_stool_ml && !h.fluid_limit) {
     t.Bullet(fmt::format("After each loose stool: {} ml more to drink.",
                          RangeText(*h.per_loose_stool_ml)));
   }
-  if (h.maintenance_ml_per_day) {
+  if (h.maintenance_ml_per_day && !h.fluid_limit) {
     t.Bullet(fmt::format("Usual fluid need: about {} ml a day.", *h.maintenance_ml_per_day));
   }
   if (h.weight_loss_percent && std::isfinite(*h.weight_loss_percent)) {
@@ -367,17 +373,27 @@ void WriteFluids(TextOut& t, const Assessment& a) {
 }
 
 void WriteMedicines(TextOut& t, const Assessment& a) {
-  if (a.medicines.empty()) return;
-  t.Heading("Pain relief");
-  for (const MedicineResult& m : a.medicines) {
-    const std::string_view name = m.name.empty() ? m.id : m.name;
-    t.Bullet(fmt::format("{}: {}", name, AdviceWords(m.advice)));
-    for (std::string_view reason : m.reasons) t.SubBullet(reason);
-    if (m.dose) {
-      t.Indented(DoseSentence(*m.dose));
-      t.Indented(m.dose_text);
-    } else if (!m.dose_text.empty()) {
-      t.Indented(fmt::format("Dose: {}", m.dose_text));
+  // Pain relief (tablets and, with back or leg pain, rubs), then the
+  // sick-day cards (advice `review`) about medicines the person already takes.
+  for (const bool cards : {false, true}) {
+    bool heading = false;
+    for (const MedicineResult& m : a.medicines) {
+      if ((m.advice == Advice::kReview) != cards) continue;
+      if (!heading) t.Heading(cards ? "Your usual medicines while you are ill" : "Pain relief");
+      heading = true;
+      const std::string_view name = m.name.empty() ? m.id : m.name;
+      if (cards) {
+        t.Bullet(name);
+      } else {
+        t.Bullet(fmt::format("{}: {}", name, AdviceWords(m.advice)));
+      }
+      for (std::string_view reason : m.reasons) t.SubBullet(reason);
+      if (m.dose) {
+        t.Indented(DoseSentence(*m.dose));
+        t.Indented(m.dose_text);
+      } else if (!m.dose_text.empty()) {
+        t.Indented(cards ? std::string(m.dose_text) : fmt::format("Dose: {}", m.dose_text));
+      }
     }
   }
 }

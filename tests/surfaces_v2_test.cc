@@ -121,7 +121,9 @@ TEST(SurfacesV2Test, KnowledgeJsonHasV2FindingsMedicinesAndCards) {
       EXPECT_FALSE(m.contains("dose")) << m.dump();
       EXPECT_FALSE(m.value("notes", json::array()).empty()) << m.dump();
     }
-    if (m.at("id").get<std::string>().find("_sick_day") != std::string::npos) EXPECT_EQ(m.at("kind"), "review");
+    if (m.at("id").get<std::string>().find("_sick_day") != std::string::npos) {
+      EXPECT_EQ(m.at("kind"), "review");
+    }
   }
   for (const char* id : {"ibuprofen_gel", "menthol_rub", "insulin_sick_day", "steroid_sick_day", "lithium_sick_day"}) {
     EXPECT_TRUE(medicines.count(id)) << id;

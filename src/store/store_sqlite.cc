@@ -10,12 +10,15 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -97,6 +100,11 @@ Status FromSqliteError(const SQLite::Exception& e, const std::string& path) {
     default:
       return Status::Internal(msg);
   }
+}
+
+// A BUSY or LOCKED error as FromSqliteError words it.
+bool IsBusy(const Status& s) {
+  return s.message().find("(another connection holds the database; try again)") != std::string::npos;
 }
 
 class SqliteStore final : public Store {
@@ -324,7 +332,17 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
     return Status::Internal(fmt::format("{}: {}", path, e.what()));
   }
   auto store = std::make_unique<SqliteStore>(path, std::move(db));
-  if (Status s = store->Init(); !s.ok()) return s;
+  // Switching a new file to WAL needs an exclusive lock, and when several
+  // connections open a new file at once SQLite may refuse one at once with
+  // SQLITE_BUSY rather than wait (it would deadlock otherwise): the busy
+  // timeout does not apply. Try again, within the same time budget.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (int attempt = 1;; ++attempt) {
+    Status s = store->Init();
+    if (s.ok()) break;
+    if (s.code() != Status::Code::kUnavailable || !IsBusy(s) || std::chrono::steady_clock::now() > deadline) return s;
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5 * attempt, 100)));
+  }
   return std::unique_ptr<Store>(std::move(store));
 }
 

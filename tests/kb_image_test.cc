@@ -1,6 +1,7 @@
 // The compiled knowledge-base image: round trip, and damage is an error.
 #include <gtest/gtest.h>
 
+#include "compile/compiled_kb.h"
 #include "kb/kb_image.h"
 #include "kb_test_util.h"
 #include "norotriage/engine.h"
@@ -40,6 +41,19 @@ TEST(KbImageTest, DamagedImagesAreCorruptionErrors) {
   EXPECT_GT(errors, 0);
   EXPECT_FALSE(internal::ReadKbImage("NTKB").ok());
   EXPECT_FALSE(internal::ReadKbImage(image + "x").ok());
+}
+
+TEST(KbImageTest, AnOtherwiseValueTheFindingCannotTakeIsCorruption) {
+  auto kb = KnowledgeBase::LoadBuiltin();
+  ASSERT_TRUE(kb.ok());
+  ASSERT_FALSE(kb.value()->compiled().applicability.empty());
+  internal::CompiledKb copy = kb.value()->compiled();
+  EXPECT_TRUE(internal::ReadKbImage(internal::WriteKbImage(copy)).ok());
+  copy.applicability[0].otherwise = 99;
+  copy.findings[copy.applicability[0].slot].otherwise = 99;
+  auto bad = internal::ReadKbImage(internal::WriteKbImage(copy));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), Status::Code::kCorruption);
 }
 
 }  // namespace

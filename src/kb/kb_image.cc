@@ -200,6 +200,16 @@ Status CheckIndexes(const CompiledKb& kb) {
     for (int s : a.reads) {
       if (s < 0 || static_cast<size_t>(s) >= kb.findings.size()) return Status::Corruption("knowledge-base image: bad applicability");
     }
+    // `otherwise` must be a value the finding can take: outputs index the
+    // choices with it.
+    const FindingSpec& f = kb.findings[a.slot];
+    const double o = a.otherwise;
+    const bool fits = f.type == FindingType::kBool     ? (o == 0 || o == 1)
+                      : f.type == FindingType::kChoice ? (o >= 0 && o < static_cast<double>(f.choices.size()) && o == static_cast<int>(o))
+                                                       : (o >= f.min && o <= f.max);
+    if (!fits || f.otherwise != o || f.asked_when.empty() || f.choice_labels.size() != f.choices.size()) {
+      return Status::Corruption("knowledge-base image: bad applicability");
+    }
   }
   for (const auto& [id, c] : kb.definitions) conds.push_back(c);
   for (const auto& c : kb.consistency) conds.push_back(c.error_if);

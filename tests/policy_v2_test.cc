@@ -224,7 +224,8 @@ TEST(PolicyV2Test, SickDayCards) {
       {R"("age_years": 50, "sglt2_inhibitor": true, "gi_ongoing": false)", "sick_day_rules", false},
   };
   for (const auto& c : cases) {
-    const MedicineResult* m = Med(AssessFindings(c.findings), c.card);
+    const Assessment a = AssessFindings(c.findings);  // Med() borrows from it
+    const MedicineResult* m = Med(a, c.card);
     EXPECT_EQ(m != nullptr, c.listed) << c.card << " on {" << c.findings << "}";
     if (m) {
       EXPECT_EQ(m->advice, Advice::kReview);

@@ -1,7 +1,9 @@
 // The HTTP fuzz target: raw bytes from a client, as one connection, through
 // the whole application of `norotriage serve` (server::App: hygiene, the
 // API, web, FHIR and CDS routes) in process, with no socket. Kept apart
-// from targets.h because it needs the server library (and cpp-httplib).
+// from targets.h because it needs the server library. It runs the same
+// request reader (Beast's parser and the limits), router and handlers as
+// the event loop; only the sockets are left out.
 //
 // Each input gets a fresh in-memory SQLite store holding one known episode
 // (kEpisodeId, token kEpisodeToken, onset kOnset), so that inputs can reach

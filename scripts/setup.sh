@@ -9,7 +9,9 @@ set -euo pipefail
 PACKAGES=(
   build-essential g++ cmake make pkg-config python3
   libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev libcli11-dev libfmt-dev
-  libsqlitecpp-dev libsqlite3-dev libpqxx-dev libcpp-httplib-dev
+  libsqlitecpp-dev libsqlite3-dev libpqxx-dev
+  # `norotriage serve`: Boost.Beast (HTTP parser) and Asio (event loop), header-only
+  libboost-dev
   # the HTTP API's episode tokens: CSPRNG, SHA-256 and constant-time compare from libcrypto
   libssl-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev

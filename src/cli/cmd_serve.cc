@@ -20,8 +20,15 @@ Command ServeCommand() {
                 ->capture_default_str();
             sub->add_option("--db", o->db,
                             "SQLite file or postgresql:// URL for episodes (default: " + DefaultDatabasePath() + ")");
-            sub->add_option("--threads", o->limits.threads, "Worker threads (each serves one connection at a time)")
-                ->check(CLI::Range(1, 1024))
+            sub->add_option("--threads", o->limits.threads, "I/O threads (default: one per core)")
+                ->check(CLI::Range(1, 1024));
+            sub->add_option("--idle-timeout", o->limits.idle_timeout_seconds,
+                            "Seconds a connection with no request under way is kept open (keep-alive)")
+                ->check(CLI::Range(1, 3600))
+                ->capture_default_str();
+            sub->add_option("--max-connections", o->limits.max_connections,
+                            "Connections open at once; more get 503 and are closed")
+                ->check(CLI::Range(1, 1000000))
                 ->capture_default_str();
             sub->add_option("--public-url", o->public_url,
                             "Base URL of absolute links when behind a proxy (default: the listening address)");

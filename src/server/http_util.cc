@@ -1,7 +1,5 @@
 #include "server/http_util.h"
 
-#include <fcntl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,7 +11,6 @@
 #include <exception>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <typeinfo>
 
 #include <fmt/format.h>
@@ -40,21 +37,7 @@ std::pair<std::string, std::string> SplitPath(const std::string& message) {
   return {"", message};
 }
 
-// Applies the test-only request headers. REQUIRES: test hooks are on.
-void ApplyTestHooks(const httplib::Request& req) {
-  const std::string delay = req.get_header_value("X-Delay-Ms-For-Testing");
-  if (!delay.empty()) {
-    long ms = std::strtol(delay.c_str(), nullptr, 10);
-    ms = std::clamp(ms, 0L, 30000L);
-    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-  }
-  if (req.get_header_value("X-Fail-For-Testing") == "throw") {
-    throw std::runtime_error("X-Fail-For-Testing");
-  }
-}
-
-void ReplyInternalError(httplib::Response& res) {
-  res.headers.erase("Content-Type");
+void ReplyInternalError(HttpResponse& res) {
   ReplyError(res, 500,
              fmt::format("Internal error. If it persists, report request id {}.",
                          CurrentRequestForLogging().id));
@@ -68,6 +51,7 @@ std::string_view ErrorCodeFor(int status) {
     case 404: return "not_found";
     case 405: return "method_not_allowed";
     case 408: return "request_timeout";
+    case 431: return "request_header_fields_too_large";
     case 411: return "length_required";
     case 413: return "payload_too_large";
     case 414: return "uri_too_long";
@@ -100,18 +84,16 @@ std::string ErrorJson(std::string_view code, std::string_view message, std::stri
   return out;
 }
 
-void ReplyJson(httplib::Response& res, int status, std::string json) {
+void ReplyJson(HttpResponse& res, int status, std::string json) {
   res.status = status;
-  res.body = std::move(json);
-  res.headers.erase("Content-Type");
-  res.set_header("Content-Type", kJsonContentType);
+  res.set_content(std::move(json), kJsonContentType);
 }
 
-void ReplyError(httplib::Response& res, int status, std::string_view message, std::string_view path) {
+void ReplyError(HttpResponse& res, int status, std::string_view message, std::string_view path) {
   ReplyJson(res, status, ErrorJson(ErrorCodeFor(status), message, path));
 }
 
-void ReplyStatus(httplib::Response& res, const Status& s) {
+void ReplyStatus(HttpResponse& res, const Status& s) {
   switch (s.code()) {
     case Status::Code::kInvalidArgument: {
       auto [path, message] = SplitPath(s.message());
@@ -140,12 +122,6 @@ void ReplyStatus(httplib::Response& res, const Status& s) {
       ReplyInternalError(res);
       return;
   }
-}
-
-bool CheckBodySize(const httplib::Request& req, httplib::Response& res, size_t max_bytes) {
-  if (req.body.size() <= max_bytes) return true;
-  ReplyError(res, 413, fmt::format("The request body is larger than {} bytes.", max_bytes));
-  return false;
 }
 
 RequestLogState& CurrentRequestForLogging() {
@@ -181,91 +157,12 @@ void LogLine(std::string_view text) {
   }
 }
 
-// --- Routes ------------------------------------------------------------------
-
-std::string PatternToRegex(std::string_view pattern) {
-  std::string out;
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    const char c = pattern[i];
-    if (c == '{') {
-      const size_t end = pattern.find('}', i);
-      if (end != std::string_view::npos) {
-        out += "([^/]+)";
-        i = end;
-        continue;
-      }
-    }
-    if (std::string_view(".^$|()[]{}*+?\\").find(c) != std::string_view::npos) out += '\\';
-    out += c;
-  }
-  return out;
-}
-
-void RouteTable::Add(std::string_view method, std::string_view pattern, bool any_origin) {
-  for (Route& r : routes_) {
-    if (r.pattern == pattern) {
-      r.methods.emplace_back(method);
-      r.any_origin = r.any_origin || any_origin;
-      return;
-    }
-  }
-  const size_t brace = pattern.find('{');
-  routes_.push_back(Route{std::string(pattern), std::regex(PatternToRegex(pattern)), {std::string(method)},
-                          std::string(pattern.substr(0, brace)), brace == std::string_view::npos, any_origin});
-}
-
-const RouteTable::Route* RouteTable::Find(const std::string& path) const {
-  for (const Route& r : routes_) {
-    if (r.literal ? path == r.pattern
-                  : path.compare(0, r.prefix.size(), r.prefix) == 0 && std::regex_match(path, r.regex)) {
-      return &r;
-    }
-  }
-  return nullptr;
-}
-
-std::string RouteTable::AllowHeader(const Route& route) {
-  std::string out;
-  for (const std::string& m : route.methods) {
-    out += (out.empty() ? "" : ", ") + m;
-    if (m == "GET") out += ", HEAD";
-  }
-  return out;
-}
-
-bool HttpServer::SetListenBacklog(int backlog) {
-  const socket_t sock = svr_sock_;
-  if (sock == INVALID_SOCKET) return false;
-  // Calling listen(2) again on a listening socket only changes its backlog.
-  return ::listen(sock, backlog) == 0;
-}
-
-void HttpServer::ServeStreamForTesting(httplib::Stream& strm) {
-  // httplib writes a content provider's body only while svr_sock_ is valid
-  // (it takes an invalid one for "shutting down"): a placeholder descriptor,
-  // never used as a socket, stands in for the listening socket meanwhile.
-  const int placeholder = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  svr_sock_ = placeholder;
-  // As httplib's loop for a socket (process_server_socket_core), with
-  // "bytes remain" in place of "readable before the keep-alive timeout".
-  for (size_t left = keep_alive_max_count_; left > 0 && strm.is_readable(); --left) {
-    bool connection_closed = false;
-    if (!process_request(strm, /*close_connection=*/left == 1, connection_closed, nullptr)) break;
-    if (connection_closed) break;
-  }
-  svr_sock_ = INVALID_SOCKET;
-  if (placeholder >= 0) ::close(placeholder);
-}
-
-void AddRoute(httplib::Server& http, std::string_view method, std::string_view pattern,
-              httplib::Server::Handler handler, RouteOptions options) {
-  auto* server = dynamic_cast<HttpServer*>(&http);
-  if (server != nullptr) server->routes().Add(method, pattern, options.any_origin);
-  auto wrapped = [server, handler = std::move(handler), options](const httplib::Request& req,
-                                                                  httplib::Response& res) {
+void AddRoute(Router& router, std::string_view method, std::string_view pattern, HttpHandler handler,
+              RouteOptions options) {
+  auto wrapped = [handler = std::move(handler), options](const HttpRequest& req, HttpResponse& res) {
     if (options.any_origin) AllowAnyOrigin(res);  // set first: a reply may be an exception's 500
     try {
-      if (server != nullptr && server->test_hooks_for_testing()) ApplyTestHooks(req);
+      if (CurrentRequestForLogging().throw_for_testing) throw std::runtime_error("X-Fail-For-Testing");
       handler(req, res);
     } catch (const std::exception& e) {
       // The type, never what(): a message may quote the request.
@@ -276,45 +173,32 @@ void AddRoute(httplib::Server& http, std::string_view method, std::string_view p
       ReplyInternalError(res);
     }
   };
-  const std::string regex = PatternToRegex(pattern);
-  if (method == "GET") {
-    http.Get(regex, std::move(wrapped));
-  } else if (method == "POST") {
-    http.Post(regex, std::move(wrapped));
-  } else if (method == "PUT") {
-    http.Put(regex, std::move(wrapped));
-  } else if (method == "PATCH") {
-    http.Patch(regex, std::move(wrapped));
-  } else if (method == "DELETE") {
-    http.Delete(regex, std::move(wrapped));
-  } else {
-    throw std::invalid_argument("AddRoute: unsupported method");
-  }
+  router.Add(method, pattern, std::move(wrapped), options);
 }
 
-std::string MediaType(const std::string& content_type) {
-  std::string type = content_type.substr(0, content_type.find(';'));
+std::string MediaType(std::string_view content_type) {
+  std::string type(content_type.substr(0, content_type.find(';')));
   std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::tolower(c); });
   while (!type.empty() && type.back() == ' ') type.pop_back();
   while (!type.empty() && type.front() == ' ') type.erase(type.begin());
   return type;
 }
 
-void AllowAnyOrigin(httplib::Response& res) {
+void AllowAnyOrigin(HttpResponse& res) {
   res.set_header("Access-Control-Allow-Origin", "*");
   res.set_header("Access-Control-Expose-Headers", "Content-Type, X-Request-Id");
 }
 
-void AnswerPreflight(const RouteTable::Route& route, httplib::Response& res) {
+void AnswerPreflight(const Router::Route& route, HttpResponse& res) {
   res.status = 204;
-  res.set_header("Allow", RouteTable::AllowHeader(route));
+  res.set_header("Allow", Router::AllowHeader(route));
   res.set_header("Access-Control-Allow-Origin", "*");
-  res.set_header("Access-Control-Allow-Methods", RouteTable::AllowHeader(route));
+  res.set_header("Access-Control-Allow-Methods", Router::AllowHeader(route));
   res.set_header("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization");
   res.set_header("Access-Control-Max-Age", "600");
 }
 
-std::string BaseUrl(const std::string& configured, const httplib::Request& req) {
+std::string BaseUrl(const std::string& configured, const HttpRequest& req) {
   if (!configured.empty()) return configured;
   const std::string host = req.get_header_value("Host");
   const bool plain = !host.empty() && host.size() <= 255 &&
@@ -324,17 +208,7 @@ std::string BaseUrl(const std::string& configured, const httplib::Request& req) 
   return plain ? "http://" + host : "";
 }
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string BearerToken(const httplib::Request& req) {
+std::string BearerToken(const HttpRequest& req) {
   const std::string value = req.get_header_value("Authorization");
   constexpr std::string_view kScheme = "bearer ";
   if (value.size() <= kScheme.size()) return "";

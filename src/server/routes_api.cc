@@ -29,8 +29,6 @@ extern const std::size_t kOpenApiJsonSize;
 
 namespace {
 
-using HttpRequest = httplib::Request;
-using HttpResponse = httplib::Response;
 namespace od = simdjson::ondemand;
 
 constexpr char kNoSuchEpisode[] =
@@ -58,7 +56,8 @@ void ReplyDocument(const HttpRequest& req, HttpResponse& res, const std::string&
     res.status = 304;
     return;
   }
-  ReplyJson(res, 200, body);
+  res.status = 200;
+  res.set_static_content(body, kJsonContentType);  // the document outlives the server's routes
 }
 
 bool IsIdentifier(std::string_view s) {
@@ -139,7 +138,7 @@ std::optional<InputError> ParseEpisodeBody(const std::string& body, std::string_
 // The episode named in the path, if the request carries its token; otherwise
 // replies (the episode 404, or 503/500 when the store fails) and returns nothing.
 std::optional<EpisodeRecord> Authorize(ServerContext& ctx, const HttpRequest& req, HttpResponse& res) {
-  const std::string id = req.matches.size() > 1 ? req.matches[1].str() : "";
+  const std::string id = req.params.empty() ? std::string() : req.params[0];
   const std::string token = BearerToken(req);
   if (!IsEpisodeId(id)) {
     (void)AccessTokenMatches(token, "");  // the same work as for a real id
@@ -263,20 +262,23 @@ void HandleHealth(const ServerContext& ctx, HttpResponse& res) {
 
 }  // namespace
 
-void RegisterApiRoutes(httplib::Server& http, ServerContext& ctx) {
+void RegisterApiRoutes(Router& http, ServerContext& ctx) {
   // `ctx` outlives the server (Serve owns both), so handlers keep a reference.
   using Handler = void (*)(ServerContext&, const HttpRequest&, HttpResponse&);
-  auto route = [&http, &ctx](const char* method, const char* pattern, Handler handler) {
+  auto route = [&http, &ctx](const char* method, const char* pattern, Handler handler, RouteOptions options = {}) {
     AddRoute(http, method, pattern,
-             [&ctx, handler](const HttpRequest& req, HttpResponse& res) { handler(ctx, req, res); });
+             [&ctx, handler](const HttpRequest& req, HttpResponse& res) { handler(ctx, req, res); }, options);
   };
+  // The episode routes and /healthz use the store: they run on the store
+  // pool, with a deadline, so that a stuck database never holds an I/O thread.
+  constexpr RouteOptions kStore{.uses_store = true};
   route("POST", "/v1/assess", HandleAssess);
   route("POST", "/v1/interview", HandleInterview);
-  route("POST", "/v1/episodes", HandleCreateEpisode);
-  route("GET", "/v1/episodes/{id}", HandleShowEpisode);
-  route("DELETE", "/v1/episodes/{id}", HandleDeleteEpisode);
-  route("POST", "/v1/episodes/{id}/checkins", HandleCheckin);
-  route("GET", "/v1/episodes/{id}/chart.svg", HandleEpisodeChart);
+  route("POST", "/v1/episodes", HandleCreateEpisode, kStore);
+  route("GET", "/v1/episodes/{id}", HandleShowEpisode, kStore);
+  route("DELETE", "/v1/episodes/{id}", HandleDeleteEpisode, kStore);
+  route("POST", "/v1/episodes/{id}/checkins", HandleCheckin, kStore);
+  route("GET", "/v1/episodes/{id}/chart.svg", HandleEpisodeChart, kStore);
 
   // Both documents are fixed for the life of the process: made once.
   auto knowledge = std::make_shared<const std::string>(KnowledgeJson(*ctx.kb));
@@ -290,7 +292,8 @@ void RegisterApiRoutes(httplib::Server& http, ServerContext& ctx) {
     ReplyDocument(req, res, *openapi, *openapi_etag);
   });
 
-  route("GET", "/healthz", [](ServerContext& c, const HttpRequest&, HttpResponse& res) { HandleHealth(c, res); });
+  route("GET", "/healthz", [](ServerContext& c, const HttpRequest&, HttpResponse& res) { HandleHealth(c, res); },
+        kStore);
 }
 
 }  // namespace norotriage::server

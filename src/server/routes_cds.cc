@@ -27,23 +27,23 @@ namespace {
 
 constexpr RouteOptions kAnyOrigin{.any_origin = true};
 
-void ReplyCdsError(httplib::Response& res, const fhir::FhirIssue& issue) {
+void ReplyCdsError(HttpResponse& res, const fhir::FhirIssue& issue) {
   const std::string_view code = issue.http_status == 412 ? "precondition_failed" : ErrorCodeFor(issue.http_status);
   ReplyJson(res, issue.http_status, ErrorJson(code, issue.message, issue.expression));
 }
 
 }  // namespace
 
-void RegisterCdsRoutes(httplib::Server& http, ServerContext& ctx) {
-  AddRoute(http, "GET", "/cds-services", [&ctx](const httplib::Request& req, httplib::Response& res) {
+void RegisterCdsRoutes(Router& http, ServerContext& ctx) {
+  AddRoute(http, "GET", "/cds-services", [&ctx](const HttpRequest& req, HttpResponse& res) {
     ReplyJson(res, 200, fhir::CdsDiscoveryJson(*ctx.kb, BaseUrl(ctx.base_url, req)));
   }, kAnyOrigin);
 
-  AddRoute(http, "POST", "/cds-services/{id}", [&ctx](const httplib::Request& req, httplib::Response& res) {
-    if (req.matches[1].str() != fhir::kCdsServiceId) {
+  AddRoute(http, "POST", "/cds-services/{id}", [&ctx](const HttpRequest& req, HttpResponse& res) {
+    if (req.params[0] != fhir::kCdsServiceId) {
       ReplyCdsError(res, fhir::FhirIssue{404, "not-found", "",
                                          fmt::format("There is no CDS service '{}'; this server has '{}'.",
-                                                     fhir::TruncateChars(req.matches[1].str(), 64),
+                                                     fhir::TruncateChars(req.params[0], 64),
                                                      fhir::kCdsServiceId)});
       return;
     }

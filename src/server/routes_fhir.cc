@@ -34,7 +34,7 @@ std::string Lower(std::string s) {
 }
 
 // FHIR's type unless the client accepts plain JSON and not FHIR's type.
-std::string ReplyType(const httplib::Request& req) {
+std::string ReplyType(const HttpRequest& req) {
   const std::string accept = Lower(req.get_header_value("Accept"));
   if (accept.find("application/json") != std::string::npos &&
       accept.find("application/fhir+json") == std::string::npos) {
@@ -43,28 +43,27 @@ std::string ReplyType(const httplib::Request& req) {
   return kFhirJson;
 }
 
-void ReplyFhir(const httplib::Request& req, httplib::Response& res, int status, std::string body) {
+void ReplyFhir(const HttpRequest& req, HttpResponse& res, int status, std::string body) {
   res.status = status;
   res.body = std::move(body);
-  res.headers.erase("Content-Type");
-  res.set_header("Content-Type", ReplyType(req));
+    res.set_header("Content-Type", ReplyType(req));
 }
 
-void ReplyIssue(const httplib::Request& req, httplib::Response& res, const fhir::FhirIssue& issue) {
+void ReplyIssue(const HttpRequest& req, HttpResponse& res, const fhir::FhirIssue& issue) {
   ReplyFhir(req, res, issue.http_status, fhir::OperationOutcomeJson(issue));
 }
 
 }  // namespace
 
-void RegisterFhirRoutes(httplib::Server& http, ServerContext& ctx) {
+void RegisterFhirRoutes(Router& http, ServerContext& ctx) {
   AddRoute(http, "GET", "/fhir/Questionnaire/{id}",
-           [&ctx](const httplib::Request& req, httplib::Response& res) {
-             if (req.matches[1].str() != fhir::kQuestionnaireId) {
+           [&ctx](const HttpRequest& req, HttpResponse& res) {
+             if (req.params[0] != fhir::kQuestionnaireId) {
                ReplyIssue(req, res,
                           fhir::FhirIssue{404, "not-found", "",
                                           fmt::format("There is no Questionnaire/{}; this server has "
                                                       "Questionnaire/{}.",
-                                                      fhir::TruncateChars(req.matches[1].str(), 64),
+                                                      fhir::TruncateChars(req.params[0], 64),
                                                       fhir::kQuestionnaireId)});
                return;
              }
@@ -73,7 +72,7 @@ void RegisterFhirRoutes(httplib::Server& http, ServerContext& ctx) {
            kAnyOrigin);
 
   AddRoute(http, "POST", "/fhir/QuestionnaireResponse/$assess",
-           [&ctx](const httplib::Request& req, httplib::Response& res) {
+           [&ctx](const HttpRequest& req, HttpResponse& res) {
              const std::string type = MediaType(req.get_header_value("Content-Type"));
              if (!type.empty() && type != kFhirJson && type != "application/json") {
                ReplyIssue(req, res,

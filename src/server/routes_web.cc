@@ -34,10 +34,9 @@ std::string_view Trim(std::string_view s) {
 
 // True when an If-None-Match header names `etag` (or is "*"). Weak
 // validators (W/"…") match too, as RFC 9110 13.1.2 asks for GET.
-bool NoneMatch(const httplib::Request& req, std::string_view etag) {
+bool NoneMatch(const HttpRequest& req, std::string_view etag) {
   if (!req.has_header("If-None-Match")) return false;
-  const std::string header = req.get_header_value("If-None-Match");
-  std::string_view rest = header;
+  std::string_view rest = req.headers.Get("If-None-Match");
   while (!rest.empty()) {
     const size_t comma = rest.find(',');
     std::string_view tag = Trim(rest.substr(0, comma));
@@ -49,7 +48,7 @@ bool NoneMatch(const httplib::Request& req, std::string_view etag) {
   return false;
 }
 
-void ServeAsset(const WebAsset& asset, const httplib::Request& req, httplib::Response& res) {
+void ServeAsset(const WebAsset& asset, const HttpRequest& req, HttpResponse& res) {
   res.set_header("Content-Security-Policy", kContentSecurityPolicy);
   res.set_header("Referrer-Policy", "no-referrer");
   res.set_header("X-Frame-Options", "DENY");
@@ -63,15 +62,15 @@ void ServeAsset(const WebAsset& asset, const httplib::Request& req, httplib::Res
     return;
   }
   res.status = 200;
-  res.set_content(reinterpret_cast<const char*>(asset.data), asset.size, std::string(asset.content_type));
+  res.set_static_content(std::string_view(reinterpret_cast<const char*>(asset.data), asset.size), asset.content_type);
 }
 
 }  // namespace
 
-void RegisterWebRoutes(httplib::Server& http, ServerContext&) {
+void RegisterWebRoutes(Router& http, ServerContext&) {
   for (const WebAsset& asset : WebAssets()) {
     const WebAsset* a = &asset;  // static storage: outlives the server
-    auto handler = [a](const httplib::Request& req, httplib::Response& res) { ServeAsset(*a, req, res); };
+    auto handler = [a](const HttpRequest& req, HttpResponse& res) { ServeAsset(*a, req, res); };
     if (asset.path == "index.html") AddRoute(http, "GET", "/", handler);
     AddRoute(http, "GET", "/app/" + std::string(asset.path), handler);
   }

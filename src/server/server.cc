@@ -1,24 +1,15 @@
-// Serve: the store, the listening socket, and shutdown. The configured
-// application (hygiene and routes) is an App (app.h), built here and bound to
-// the socket.
+// Serve: the store, the event loop (event_loop.h) around the App (app.h),
+// signals and shutdown.
 //
-// How httplib 0.11 behaves, and what this file does about it:
-//   - Server::stop() closes the listening socket. The accept loop then ends,
-//     and ThreadPool::shutdown() joins the workers once their queue is empty,
-//     so listen_after_bind() returns only after every connection a worker
-//     had taken is finished: requests in flight complete. A worker leaves a
-//     keep-alive connection after its current request (it checks the closed
-//     listening socket between requests), but may first wait up to the
-//     keep-alive timeout for a next request on an idle one.
-//   - stop() does nothing before the accept loop has started, and must not
-//     be called twice (it asserts). A dedicated thread takes the signals
-//     with sigtimedwait (no work in a signal handler) and calls stop() once,
-//     when is_running().
+// Signals are taken by a dedicated thread with sigtimedwait (no work in a
+// signal handler): the first SIGINT/SIGTERM starts the App's stopping (every
+// reply says "Connection: close") and the loop's shutdown; the second, or
+// the shutdown timeout, ends the process at once.
 #include "server/server.h"
 
 #include <pthread.h>
 #include <signal.h>
-#include <sys/socket.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,6 +29,7 @@
 #include "norotriage/episode.h"
 #include "norotriage/store.h"
 #include "server/app.h"
+#include "server/event_loop.h"
 #include "server/http_util.h"
 #include "server/reconnecting_store.h"
 
@@ -67,11 +59,19 @@ std::string HostForUrl(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
-// Takes SIGINT/SIGTERM and stops `http`; see the file comment.
-void WaitForSignals(App& app, const sigset_t& signals, const std::atomic<bool>& done,
+// Lets the process hold as many connections as it may open: the soft limit
+// on descriptors is often 1,024, the hard one much higher.
+void RaiseDescriptorLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+// Takes SIGINT/SIGTERM and shuts `loop` down; see the file comment.
+void WaitForSignals(App& app, EventLoop& loop, const sigset_t& signals, const std::atomic<bool>& done,
                     int shutdown_timeout_seconds) {
-  HttpServer& http = app.http();
-  bool stop_called = false;
   std::chrono::steady_clock::time_point deadline;
   while (!done.load()) {
     timespec tick{0, 50 * 1000 * 1000};
@@ -87,10 +87,7 @@ void WaitForSignals(App& app, const sigset_t& signals, const std::atomic<bool>& 
       deadline = std::chrono::steady_clock::now() + std::chrono::seconds(shutdown_timeout_seconds);
     }
     if (!app.stopping()) continue;
-    if (!stop_called && http.is_running()) {
-      http.stop();
-      stop_called = true;
-    }
+    if (sig > 0) loop.Shutdown();
     if (std::chrono::steady_clock::now() > deadline) {
       LogLine(fmt::format("{} request(s) still running after {} s: exiting now", app.in_flight(),
                           shutdown_timeout_seconds));
@@ -121,39 +118,32 @@ int Serve(const ServeOptions& o, std::shared_ptr<const KnowledgeBase> kb) {
   }
   SystemClock clock;
   App app(o, kb, store->get(), &clock);
-
-  HttpServer& http = app.http();
-  const int port = o.port == 0 ? http.bind_to_any_port(o.host) : (http.bind_to_port(o.host, o.port) ? o.port : -1);
-  if (port <= 0) {
+  RaiseDescriptorLimit();
+  EventLoop loop(app);
+  auto port = loop.Listen(o.host, o.port);
+  if (!port.ok()) {
     fmt::print(stderr, "error: cannot listen on {}:{} (is the address valid and the port free?)\n", o.host, o.port);
     return kServeUnavailable;
   }
-  http.SetListenBacklog(SOMAXCONN);
-  const std::string listen_url = fmt::format("http://{}:{}", HostForUrl(o.host), port);
+  const std::string listen_url = fmt::format("http://{}:{}", HostForUrl(o.host), *port);
 
   if (Status s = app.Install(o.public_url.empty() ? listen_url : o.public_url); !s.ok()) {
     fmt::print(stderr, "error: registering the routes failed: {}\n", s.message());
     return kServeSoftware;
   }
 
-  LogLine(fmt::format("norotriage {} (knowledge base {}), store {}, {} threads", NOROTRIAGE_VERSION, kb->version(),
-                      app.context().store->backend(), o.limits.threads));
+  LogLine(fmt::format("norotriage {} (knowledge base {}), store {}, {} I/O threads", NOROTRIAGE_VERSION,
+                      kb->version(), app.context().store->backend(), loop.threads()));
   std::fputs(fmt::format("norotriage listening on {}\n", listen_url).c_str(), stdout);
   std::fflush(stdout);
 
   std::atomic<bool> done{false};
-  std::thread signal_thread(
-      [&] { WaitForSignals(app, signals, done, o.shutdown_timeout_seconds); });
-  bool ok = false;
-  try {
-    ok = http.listen_after_bind();
-  } catch (const std::exception& e) {
-    LogLine(fmt::format("error: the server failed: exception {}", typeid(e).name()));
-  }
+  std::thread signal_thread([&] { WaitForSignals(app, loop, signals, done, o.shutdown_timeout_seconds); });
+  const Status ran = loop.Run();
   done = true;
   signal_thread.join();
-  if (!ok) {
-    LogLine("error: accepting connections failed");
+  if (!ran.ok()) {
+    LogLine(fmt::format("error: {}", ran.message()));
     return kServeSoftware;
   }
   LogLine("stopped");

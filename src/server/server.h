@@ -42,7 +42,6 @@ struct ServeOptions {
   std::string public_url;            // base of absolute links; "" = the listening address
   ServerLimits limits;
   int shutdown_timeout_seconds = 10;
-  int keep_alive_seconds = 5;        // an idle keep-alive connection holds a worker this long
   // Honour the X-Delay-Ms-For-Testing and X-Fail-For-Testing headers
   // (cmd_serve sets it only when NOROTRIAGE_TESTING=1).
   bool test_hooks_for_testing = false;

@@ -10,6 +10,8 @@ PACKAGES=(
   build-essential g++ cmake make pkg-config python3
   libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev libcli11-dev libfmt-dev
   libsqlitecpp-dev libsqlite3-dev libpqxx-dev libcpp-httplib-dev
+  # the tests' HTTP client (tests/http_client.cc): Boost.Beast and Asio, headers only
+  libboost-dev
   # the HTTP API's episode tokens: CSPRNG, SHA-256 and constant-time compare from libcrypto
   libssl-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev

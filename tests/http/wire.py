@@ -15,6 +15,7 @@ Python 3 standard library only.
 
 import argparse
 import json
+import mmap
 import os
 import resource
 import select
@@ -87,6 +88,14 @@ def start_server(name, binary, extra_args=(), db=None):
         F.fail_and_exit(name, f"the server starts (serve {' '.join(extra_args)}): {err}\n{s.log_text()[-2000:]}")
     log(f"{name}: serve {' '.join(extra_args)} on port {s.port}".replace("  ", " "))
     return s
+
+
+def sanitized(binary):
+    """True when BINARY was built with AddressSanitizer or ThreadSanitizer (it calls
+    the runtime's init, linked in or not): RSS then says nothing about memory given back (freed
+    memory sits in a quarantine; shadow memory grows)."""
+    with open(binary, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        return m.find(b"__asan_init") >= 0 or m.find(b"__tsan_init") >= 0
 
 
 def vm_rss_kib(pid):

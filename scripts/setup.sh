@@ -10,7 +10,7 @@ PACKAGES=(
   build-essential g++ cmake make pkg-config python3
   libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev libcli11-dev libfmt-dev
   libsqlitecpp-dev libsqlite3-dev libpqxx-dev
-  # `norotriage serve`: Boost.Beast (HTTP parser) and Asio (event loop), header-only
+  # `norotriage serve` and the tests' HTTP client: Boost.Beast and Asio, header-only
   libboost-dev
   # the HTTP API's episode tokens: CSPRNG, SHA-256 and constant-time compare from libcrypto
   libssl-dev

@@ -28,7 +28,6 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "assess_test_util.h"
@@ -423,11 +422,11 @@ class MalformedInputHttpTest : public MalformedInputTest {
   // over the server's limit, else 400 with the expected path (with
   // `same_as_library`, exactly the library's path).
   bool Check(const std::string& endpoint, size_t i, const std::string& body, bool same_as_library,
-             const httplib::Headers& headers = {}) {
+             const testing_http::Headers& headers = {}) {
     auto cli = server_.Client();
     auto r = cli.Post(endpoint, headers, body, "application/json");
     if (!r) {
-      ADD_FAILURE() << CaseTrace(i) << ": POST " << endpoint << ": " << httplib::to_string(r.error());
+      ADD_FAILURE() << CaseTrace(i) << ": POST " << endpoint << ": " << testing_http::to_string(r.error());
       return false;
     }
     const json reply = json::parse(r->body, nullptr, /*allow_exceptions=*/false);
@@ -449,7 +448,7 @@ class MalformedInputHttpTest : public MalformedInputTest {
   }
 
   int Status(const std::string& method, const std::string& path, const std::string& body = "",
-             const httplib::Headers& headers = {}) {
+             const testing_http::Headers& headers = {}) {
     auto cli = server_.Client();
     auto r = method == "GET" ? cli.Get(path, headers) : cli.Post(path, headers, body, "application/json");
     return r ? r->status : -1;
@@ -468,7 +467,7 @@ TEST_F(MalformedInputHttpTest, ServerAnswersEveryCaseAndKeepsServingInBoundedMem
   ASSERT_TRUE(created && created->status == 201) << (created ? created->body : "no reply");
   const json episode = json::parse(created->body);
   const std::string checkins = "/v1/episodes/" + episode.value("id", "") + "/checkins";
-  const httplib::Headers bearer = {{"Authorization", "Bearer " + episode.value("token", "")}};
+  const testing_http::Headers bearer = {{"Authorization", "Bearer " + episode.value("token", "")}};
 
   // Warm up every endpoint before the first reading.
   const std::string good(kValidRequest);
@@ -548,7 +547,7 @@ TEST_F(MalformedInputHttpTest, EpisodeDatesRejectTokensThatOnlyStartLikeNull) {
   auto created = cli.Post("/v1/episodes", R"({"findings": {"age_years": 40}})", "application/json");
   ASSERT_TRUE(created && created->status == 201);
   const json episode = json::parse(created->body);
-  const httplib::Headers bearer = {{"Authorization", "Bearer " + episode.value("token", "")}};
+  const testing_http::Headers bearer = {{"Authorization", "Bearer " + episode.value("token", "")}};
   EXPECT_EQ(Status("POST", "/v1/episodes/" + episode.value("id", "") + "/checkins",
                    R"({"date": nope, "findings": {"back_pain": false}})", bearer),
             400);

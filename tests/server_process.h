@@ -26,7 +26,7 @@
 #include <thread>
 #include <vector>
 
-#include <httplib.h>
+#include "http_client.h"
 
 #ifndef NOROTRIAGE_BINARY
 #error "NOROTRIAGE_BINARY must name the built CLI (set by CMakeLists.txt)"
@@ -134,8 +134,8 @@ class ServerProcess {
   const std::string& first_line() const { return first_line_; }
   std::string Log() const { return ReadFile(log_path_); }
 
-  httplib::Client Client() const {
-    httplib::Client cli("127.0.0.1", port_);
+  testing_http::Client Client() const {
+    testing_http::Client cli("127.0.0.1", port_);
     cli.set_connection_timeout(5, 0);
     cli.set_read_timeout(20, 0);
     cli.set_write_timeout(5, 0);

@@ -1,5 +1,5 @@
 // Runs `norotriage serve` (NOROTRIAGE_BINARY) as a real process on a free
-// port and checks the HTTP API over real connections with httplib::Client:
+// port and checks the HTTP API over real connections with testing_http::Client:
 // every endpoint and error status, the episode token rule, the limits, the
 // access log's hygiene, and graceful shutdown with a request in flight.
 //
@@ -29,11 +29,11 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "norotriage/engine.h"
 #include "norotriage/knowledge_base.h"
+#include "http_client.h"
 #include "server_process.h"
 
 namespace norotriage {
@@ -80,34 +80,35 @@ class ServerTest : public ::testing::Test {
     ASSERT_EQ(error, "");
   }
 
-  httplib::Client Client() const { return server_->Client(); }
+  testing_http::Client Client() const { return server_->Client(); }
 
   // POST `body` as JSON; the response (fails the test on a transport error).
-  httplib::Response Post(const std::string& path, const std::string& body, const httplib::Headers& headers = {}) {
+  testing_http::Response Post(const std::string& path, const std::string& body,
+                              const testing_http::Headers& headers = {}) {
     auto cli = Client();
     auto r = cli.Post(path, headers, body, "application/json");
     if (!r) {
-      ADD_FAILURE() << "POST " << path << ": " << httplib::to_string(r.error());
+      ADD_FAILURE() << "POST " << path << ": " << testing_http::to_string(r.error());
       return {};
     }
     return *r;
   }
 
-  httplib::Response Get(const std::string& path, const httplib::Headers& headers = {}) {
+  testing_http::Response Get(const std::string& path, const testing_http::Headers& headers = {}) {
     auto cli = Client();
     auto r = cli.Get(path, headers);
     if (!r) {
-      ADD_FAILURE() << "GET " << path << ": " << httplib::to_string(r.error());
+      ADD_FAILURE() << "GET " << path << ": " << testing_http::to_string(r.error());
       return {};
     }
     return *r;
   }
 
-  httplib::Response Delete(const std::string& path, const httplib::Headers& headers = {}) {
+  testing_http::Response Delete(const std::string& path, const testing_http::Headers& headers = {}) {
     auto cli = Client();
     auto r = cli.Delete(path, headers);
     if (!r) {
-      ADD_FAILURE() << "DELETE " << path << ": " << httplib::to_string(r.error());
+      ADD_FAILURE() << "DELETE " << path << ": " << testing_http::to_string(r.error());
       return {};
     }
     return *r;
@@ -125,14 +126,15 @@ class ServerTest : public ::testing::Test {
     return {j.value("id", ""), j.value("token", "")};
   }
 
-  static httplib::Headers Bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+  static testing_http::Headers Bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
 
   fs::path dir_;
   std::unique_ptr<ServerProcess> server_;
 };
 
 // The JSON error shape: {"error": {"code", "message", "path"?}}.
-void ExpectJsonError(const httplib::Response& r, int status, const std::string& code, const std::string& path = "") {
+void ExpectJsonError(const testing_http::Response& r, int status, const std::string& code,
+                     const std::string& path = "") {
   EXPECT_EQ(r.status, status) << r.body;
   EXPECT_EQ(r.get_header_value("Content-Type"), "application/json") << r.body;
   const json j = Parse(r.body);
@@ -323,7 +325,7 @@ TEST_F(ServerTest, EpisodeTokenRule) {
 
   std::string wrong = a.token;
   wrong[0] = wrong[0] == 'a' ? 'b' : 'a';
-  const std::vector<std::pair<std::string, httplib::Headers>> credentials = {
+  const std::vector<std::pair<std::string, testing_http::Headers>> credentials = {
       {"no token", {}},
       {"wrong token", Bearer(wrong)},
       {"other episode's token", Bearer(b.token)},
@@ -436,7 +438,7 @@ TEST_F(ServerTest, UnknownRouteIs404AndWrongMethodIs405) {
 TEST_F(ServerTest, CorsPreflightForFhirAndCdsRoutesOnly) {
   StartServer();
   auto cli = Client();
-  const httplib::Headers preflight = {{"Origin", "https://ehr.example"},
+  const testing_http::Headers preflight = {{"Origin", "https://ehr.example"},
                                       {"Access-Control-Request-Method", "POST"},
                                       {"Access-Control-Request-Headers", "content-type, authorization"}};
   for (const char* path : {"/cds-services/norotriage", "/fhir/QuestionnaireResponse/$assess"}) {
@@ -506,7 +508,7 @@ TEST_F(ServerTest, ChunkedAndCompressedBodiesAreRefused) {
   const std::string body = kSelfCareRequest;
   auto chunked = cli.Post(
       "/v1/assess",
-      [&body](size_t, httplib::DataSink& sink) {
+      [&body](size_t, testing_http::DataSink& sink) {
         sink.write(body.data(), body.size());
         sink.done();
         return true;
@@ -611,7 +613,7 @@ TEST_F(ServerTest, LogHoldsNoHealthData) {
 // with 200, and the process exits 0.
 TEST_F(ServerTest, GracefulShutdownFinishesRequestInFlight) {
   StartServer();
-  std::optional<httplib::Response> slow;
+  std::optional<testing_http::Response> slow;
   std::string slow_error;
   std::thread client([&] {
     auto cli = Client();
@@ -619,7 +621,7 @@ TEST_F(ServerTest, GracefulShutdownFinishesRequestInFlight) {
     if (r) {
       slow = *r;
     } else {
-      slow_error = httplib::to_string(r.error());
+      slow_error = testing_http::to_string(r.error());
     }
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the request is in its handler

@@ -4,9 +4,10 @@ Contract:
   - Checks: check(cond, what) records and prints each check; finish() prints
     the tally and returns the exit status (0 only if every check held and at
     least one ran). A check that cannot run is a failure, never a silent skip.
-  - Cleanup: every child process (Server, run_cli) and every mount (mount())
-    is registered and undone by cleanup(), which runs at exit and on SIGTERM,
-    SIGINT and SIGHUP, also when a test fails half-way: servers are killed,
+  - Cleanup: every child process (Server, run_cli), every mount (mount())
+    and every function given to at_cleanup() is registered and undone by
+    cleanup(), which runs at exit and on SIGTERM, SIGINT and SIGHUP, also
+    when a test fails half-way: those functions run, servers are killed,
     mounts lazily unmounted, loop devices released.
   - HTTP: http() never raises; it returns (status, body as parsed JSON or
     text, seconds), status 0 for a connection error or timeout.
@@ -29,6 +30,7 @@ import time
 _servers = []
 _mounts = []          # mount points, most recent last
 _temp_dirs = []
+_cleanups = []        # functions for cleanup() to run first
 _results = {"held": 0, "failed": 0}
 
 
@@ -54,7 +56,17 @@ def finish(name):
 
 # --- cleanup -------------------------------------------------------------
 
+def at_cleanup(fn):
+    """Runs FN first in cleanup(), e.g. to resume processes a test has stopped."""
+    _cleanups.append(fn)
+
+
 def cleanup():
+    while _cleanups:
+        try:
+            _cleanups.pop()()
+        except Exception as e:  # noqa: BLE001 (cleanup goes on)
+            log(f"cleanup: {type(e).__name__}: {e}")
     for s in list(_servers):
         s.kill()
     for m in reversed(list(_mounts)):
@@ -199,15 +211,15 @@ def run_cli(binary, args, timeout=30, preexec=None, stdin=None):
 class Server:
     """A `norotriage serve --port 0` child. start() returns '' or what went wrong."""
 
-    def __init__(self, binary, db, log_path, preexec=None, env=None):
+    def __init__(self, binary, db, log_path, preexec=None, env=None, extra_args=()):
         self.binary, self.db, self.log_path = binary, db, log_path
-        self.preexec, self.env = preexec, env
+        self.preexec, self.env, self.extra_args = preexec, env, list(extra_args)
         self.proc, self.port = None, 0
 
     def start(self, timeout=15):
         self.logf = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [self.binary, "serve", "--port", "0", "--db", self.db], stdout=subprocess.PIPE,
+            [self.binary, "serve", "--port", "0", "--db", self.db] + self.extra_args, stdout=subprocess.PIPE,
             stderr=self.logf, stdin=subprocess.DEVNULL, preexec_fn=with_parent_death_signal(self.preexec),
             env=self.env)
         _servers.append(self)

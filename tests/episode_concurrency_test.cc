@@ -1,9 +1,10 @@
 // Check-ins to one episode from several threads at once (a double submit, two
 // devices): each is judged against every check-in stored before it, so the
 // rule "a check-in's date may not be before the last check-in" holds in the
-// stored order. Before Episodes::Checkin took a per-episode lock, two at once
-// were both judged against the same earlier check-ins, and the later date
-// could be stored first (about one pair in three, through the HTTP server).
+// stored order. Before Episodes::Checkin locked the episode (now: the store's
+// transaction, Store::AppendCheckin), two at once were both judged against
+// the same earlier check-ins, and the later date could be stored first (about
+// one pair in three, through the HTTP server).
 #include <chrono>
 #include <filesystem>
 #include <optional>

@@ -43,28 +43,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string EpisodeId(int n) { return fmt::format("{:032x}", n); }
-
-EpisodeRecord MakeEpisode(int n, std::string created_at = "2025-01-02T03:04:05Z") {
-  EpisodeRecord e;
-  e.id = EpisodeId(n);
-  e.onset_date = "2025-01-01";
-  e.stable_json = fmt::format(R"({{"findings":{{"age_years":{},"weight_kg":70}}}})", 20 + n);
-  e.created_at = std::move(created_at);
-  return e;
-}
-
-CheckinRecord MakeCheckin(std::string request_json, std::string disposition = "self_care") {
-  CheckinRecord c;
-  c.date = "2025-01-02";
-  c.day = 1.5;
-  c.request_json = std::move(request_json);
-  c.result_json = fmt::format(R"({{"disposition":"{}"}})", disposition);
-  c.disposition = std::move(disposition);
-  c.created_at = "2025-01-02T10:00:00Z";
-  return c;
-}
-
 void ExpectSameEpisode(const EpisodeRecord& got, const EpisodeRecord& want) {
   EXPECT_EQ(got.id, want.id);
   EXPECT_EQ(got.onset_date, want.onset_date);
@@ -576,6 +554,21 @@ class SqliteTestDatabase : public TestDatabase {
       db.exec(sql);
     } catch (const std::exception& e) {
       ADD_FAILURE() << sql << ": " << e.what();
+    }
+  }
+
+  std::unique_ptr<Lock> LockEpisodeForTesting(const std::string&) override {
+    struct WriteLock : Lock {
+      explicit WriteLock(const std::string& url) : db(url, SQLite::OPEN_READWRITE) {
+        db.exec("BEGIN IMMEDIATE");
+      }
+      SQLite::Database db;  // closing it rolls back and lets go
+    };
+    try {
+      return std::make_unique<WriteLock>(url());
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "BEGIN IMMEDIATE: " << e.what();
+      return nullptr;
     }
   }
 

@@ -17,7 +17,9 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <utility>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "norotriage/store.h"
@@ -76,7 +78,43 @@ class TestDatabase {
   virtual int64_t QueryIntForTesting(const std::string& sql) = 0;
   // Runs `sql` (no result); adds a test failure on error.
   virtual void ExecForTesting(const std::string& sql) = 0;
+
+  // Held until destroyed.
+  class Lock {
+   public:
+    virtual ~Lock() = default;
+  };
+  // Takes, on a connection of its own, the lock AppendCheckin needs for
+  // episode `id` (PostgreSQL: its row, FOR UPDATE; SQLite: the database's
+  // write lock, BEGIN IMMEDIATE), as a check-in in another process would;
+  // nullptr after a test failure. It may be destroyed on any thread.
+  virtual std::unique_ptr<Lock> LockEpisodeForTesting(const std::string& id) = 0;
 };
+
+// The id of test episode `n`: 32 hex digits.
+inline std::string EpisodeId(int n) { return fmt::format("{:032x}", n); }
+
+// A valid episode `n` (onset 2025-01-01) and a valid check-in with the given
+// request (dated 2025-01-02), for the tests to vary.
+inline EpisodeRecord MakeEpisode(int n, std::string created_at = "2025-01-02T03:04:05Z") {
+  EpisodeRecord e;
+  e.id = EpisodeId(n);
+  e.onset_date = "2025-01-01";
+  e.stable_json = fmt::format(R"({{"findings":{{"age_years":{},"weight_kg":70}}}})", 20 + n);
+  e.created_at = std::move(created_at);
+  return e;
+}
+
+inline CheckinRecord MakeCheckin(std::string request_json, std::string disposition = "self_care") {
+  CheckinRecord c;
+  c.date = "2025-01-02";
+  c.day = 1.5;
+  c.request_json = std::move(request_json);
+  c.result_json = fmt::format(R"({{"disposition":"{}"}})", disposition);
+  c.disposition = std::move(disposition);
+  c.created_at = "2025-01-02T10:00:00Z";
+  return c;
+}
 
 struct StoreBackend {
   std::string name;  // "sqlite", "postgresql": the test-name suffix

@@ -7,7 +7,10 @@
 // out the day counts from dates (days_since_onset, back_pain_days,
 // leg_aches_days, unless given) and the history findings from earlier
 // check-ins (knowledge/findings.yaml, group "history"), assesses, and stores
-// the request and the result in one transaction.
+// the request and the result. The reading, the checks (date order, the limit)
+// and the writing are one transaction that locks the episode
+// (Store::AppendCheckin), so the rules hold for check-ins made at once from
+// several threads, or several processes sharing one database.
 //
 // Errors: InvalidArgument with a message that starts with the JSON path or
 // argument it is about ("date: …", "$.findings.age_years: …"); NotFound for

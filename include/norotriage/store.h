@@ -5,8 +5,32 @@
 //     mode, synchronous=FULL, foreign keys on;
 //   - PostgreSQL: a "postgresql://…" or "postgres://…" URL.
 // Versioned migrations run at Open. Every write is one transaction: a
-// check-in acknowledged by AddCheckin (OK returned) survives a crash of the
-// process that wrote it.
+// check-in acknowledged by AppendCheckin or AddCheckin (OK returned) survives
+// a crash of the process that wrote it.
+//
+// Several processes may share one database (any number of `serve` processes
+// on one PostgreSQL, or `serve` and the CLI on one SQLite file): a check-in
+// is read, decided and written in one transaction that locks its episode
+// (AppendCheckin), so rules over an episode's check-ins hold across them.
+//
+// Deadlines, so that a stuck database cannot hold a caller for ever:
+//   - SQLite: busy_timeout 1.5 s, how long a write waits for another
+//     connection's (or process's) write lock before it fails Unavailable; it
+//     stays below the HTTP layer's 2 s deadline for episode requests.
+//   - PostgreSQL, added to the connection unless the URL (or for the server
+//     settings, PGOPTIONS, ALTER ROLE/DATABASE or postgresql.conf) sets them:
+//     connect_timeout=2 (s, libpq's minimum); keepalives=1,
+//     keepalives_idle=5, keepalives_interval=2, keepalives_count=3 and
+//     tcp_user_timeout=10000 (ms), so a vanished server or network is given
+//     up on within about 10 s instead of the kernel's 15 minutes;
+//     lock_timeout 2 s, how long a check-in waits for its episode's lock (held
+//     for milliseconds by another check-in; waiting past the HTTP deadline
+//     helps nobody); statement_timeout 5 s, a bound on any one statement (ours
+//     take milliseconds); idle_in_transaction_session_timeout 10 s, so a
+//     process that stops while it holds an episode's lock (SIGSTOP, a swap
+//     storm) loses its session and the lock. A timeout is Unavailable. The
+//     last three are enforced by the server: a frozen server holds a call
+//     until it wakes or the TCP timeouts end the connection.
 //
 // Errors: NotFound for an episode that does not exist (kept apart from
 // failures); Unavailable when the database cannot be reached; Corruption
@@ -19,6 +43,7 @@
 #define NOROTRIAGE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -66,10 +91,37 @@ class Store {
   virtual Result<std::vector<EpisodeRecord>> ListEpisodes() = 0;
   // In seq order. NotFound if the episode does not exist.
   virtual Result<std::vector<CheckinRecord>> GetCheckins(const std::string& episode_id) = 0;
-  // Appends a check-in; its seq is assigned in the same transaction (the
-  // caller's `seq` is ignored) and returned. NotFound if the episode does not
-  // exist. When this returns OK the check-in is durable.
-  virtual Result<int64_t> AddCheckin(const std::string& episode_id, const CheckinRecord& checkin) = 0;
+
+  // Makes the next check-in of `episode` from the check-ins before it (in seq
+  // order), or refuses with a Status. Both references are valid during the
+  // call only.
+  using CheckinMaker = std::function<Result<CheckinRecord>(
+      const EpisodeRecord& episode, const std::vector<CheckinRecord>& before)>;
+
+  // Appends the check-in `make` returns, all or nothing, in one transaction
+  // that holds the episode's lock from the read to the commit (PostgreSQL:
+  // SELECT … FOR UPDATE of the episode's row; SQLite: BEGIN IMMEDIATE), so no
+  // other check-in to the episode, from any connection or process, is stored
+  // between what `make` was shown and what it returned. The returned record's
+  // seq is ignored: the next one (last + 1, from 1) is assigned and the record
+  // is returned as stored. When this returns OK the check-in is durable.
+  //
+  // Errors: NotFound if the episode does not exist (`make` is not called);
+  // `make`'s own Status, unchanged, when it refuses; InvalidArgument if its
+  // record is malformed; Unavailable when the lock or the database is not to
+  // be had within the deadlines above. Nothing is written on any error.
+  //
+  // REQUIRES: `make` does not use this Store (it runs with the lock held) and
+  // may be called more than once (PostgreSQL retries a transaction that was
+  // rolled back for a conflict or a dropped idle connection); only the last
+  // call's record is stored. It should be quick: every other check-in to the
+  // episode (on SQLite, every write) waits for it.
+  virtual Result<CheckinRecord> AppendCheckin(const std::string& episode_id,
+                                              const CheckinMaker& make) = 0;
+
+  // Appends `checkin` as it is (AppendCheckin with a `make` that returns it)
+  // and returns its seq.
+  Result<int64_t> AddCheckin(const std::string& episode_id, const CheckinRecord& checkin);
   // Deletes the episode and all its check-ins for real. NotFound if absent.
   virtual Status DeleteEpisode(const std::string& id) = 0;
   // Schema version after migrations (for tests and `--version`).

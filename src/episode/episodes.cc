@@ -2,10 +2,8 @@
 #include "norotriage/episode.h"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
-#include <functional>
-#include <mutex>
+#include <optional>
 #include <random>
 
 #include <fmt/format.h>
@@ -25,19 +23,6 @@ using internal::ParseDate;
 std::string SystemClock::Today() const { return internal::NowUtc().substr(0, 10); }
 
 namespace {
-
-// A check-in is read, evaluate, write: its date check, day counts and history
-// findings depend on the episode's earlier check-ins. Two at once for one
-// episode (a double submit, two devices) would both be judged against the
-// same earlier ones, and could be stored with their dates out of order. So a
-// check-in holds its episode's lock (one of these, by a hash of the id) from
-// the read to the write. This covers one process; another process writing to
-// the same episode at the same moment (a second server on one PostgreSQL
-// database) is not.
-std::mutex& CheckinLock(const std::string& episode_id) {
-  static std::array<std::mutex, 256> locks;
-  return locks[std::hash<std::string>{}(episode_id) % locks.size()];
-}
 
 std::string NewEpisodeId() {
   std::random_device rd;
@@ -248,44 +233,50 @@ Result<CheckinResult> Episodes::Evaluate(const EpisodeRecord& e, const std::vect
 }
 
 Result<CheckinResult> Episodes::Checkin(const std::string& id, std::string_view date_text, const Request& findings) {
-  std::lock_guard<std::mutex> lock(CheckinLock(id));
-  auto e = store_->GetEpisode(id);
-  if (!e.ok()) return e.status();
-  std::string date_str = date_text.empty() ? clock_->Today() : std::string(date_text);
-  auto date = ParseDate(date_str);
-  if (!date) return Status::InvalidArgument(fmt::format("date: '{}' is not a date (use YYYY-MM-DD)", date_str));
-  if (*date < *ParseDate(e->onset_date)) {
-    return Status::InvalidArgument(fmt::format("date: {} is before the episode began ({})", date_str, e->onset_date));
-  }
-  auto today = ParseDate(clock_->Today());
-  if (today && *date > *today) return Status::InvalidArgument(fmt::format("date: {} is in the future", date_str));
-  auto before = store_->GetCheckins(id);
-  if (!before.ok()) return before.status();
-  if (before->size() >= kMaxCheckinsPerEpisode) {
-    return Status::FailedPrecondition(fmt::format(
-        "this episode has {} check-ins, the most one episode can hold; start a new episode",
-        kMaxCheckinsPerEpisode));
-  }
-  if (!before->empty() && *date < *ParseDate(before->back().date)) {
-    return Status::InvalidArgument(
-        fmt::format("date: {} is before the last check-in ({})", date_str, before->back().date));
-  }
-  auto stable = StableOf(*e);
-  if (!stable.ok()) return stable.status();
-  Request req = Merge(*stable, findings);
-  if (!req.findings.known(kb_->FindingIndex("age_years"))) {
-    return Status::InvalidArgument(
-        "$.findings.age_years: is required (give it when the episode is made, or at the check-in)");
-  }
-  auto result = Evaluate(*e, *before, *date, std::move(req));
-  if (!result.ok()) return result;
-  auto seq = store_->AddCheckin(id, result->checkin);
-  if (!seq.ok()) return seq.status();
-  result->checkin.seq = *seq;
-  std::vector<CheckinRecord> all = *before;
-  all.push_back(result->checkin);
-  result->history = HistoryNotes(all, nullptr);
-  return result;
+  const std::string date_str = date_text.empty() ? clock_->Today() : std::string(date_text);
+  // A check-in is read, evaluate, write: its date check, day counts and
+  // history findings depend on the episode's earlier check-ins. The store
+  // runs `make` in one transaction that locks the episode, so two check-ins
+  // at once (a double submit, two devices, two servers on one database) are
+  // judged one after the other, each against the one stored before it.
+  std::optional<CheckinResult> made;  // the last call's (`make` may be retried)
+  std::vector<CheckinRecord> all;     // the check-ins before it, then it
+  auto make = [&](const EpisodeRecord& e, const std::vector<CheckinRecord>& before) -> Result<CheckinRecord> {
+    auto date = ParseDate(date_str);
+    if (!date) return Status::InvalidArgument(fmt::format("date: '{}' is not a date (use YYYY-MM-DD)", date_str));
+    if (*date < *ParseDate(e.onset_date)) {
+      return Status::InvalidArgument(fmt::format("date: {} is before the episode began ({})", date_str, e.onset_date));
+    }
+    auto today = ParseDate(clock_->Today());
+    if (today && *date > *today) return Status::InvalidArgument(fmt::format("date: {} is in the future", date_str));
+    if (before.size() >= kMaxCheckinsPerEpisode) {
+      return Status::FailedPrecondition(fmt::format(
+          "this episode has {} check-ins, the most one episode can hold; start a new episode",
+          kMaxCheckinsPerEpisode));
+    }
+    if (!before.empty() && *date < *ParseDate(before.back().date)) {
+      return Status::InvalidArgument(
+          fmt::format("date: {} is before the last check-in ({})", date_str, before.back().date));
+    }
+    auto stable = StableOf(e);
+    if (!stable.ok()) return stable.status();
+    Request req = Merge(*stable, findings);
+    if (!req.findings.known(kb_->FindingIndex("age_years"))) {
+      return Status::InvalidArgument(
+          "$.findings.age_years: is required (give it when the episode is made, or at the check-in)");
+    }
+    auto result = Evaluate(e, before, *date, std::move(req));
+    if (!result.ok()) return result.status();
+    made = std::move(result).value();
+    all = before;
+    return made->checkin;
+  };
+  auto stored = store_->AppendCheckin(id, make);
+  if (!stored.ok()) return stored.status();
+  made->checkin = std::move(stored).value();
+  all.push_back(made->checkin);
+  made->history = HistoryNotes(all, nullptr);
+  return std::move(*made);
 }
 
 std::vector<std::string> Episodes::HistoryNotes(const std::vector<CheckinRecord>& checkins,

@@ -66,10 +66,11 @@ Result<std::vector<CheckinRecord>> ReconnectingStore::GetCheckins(const std::str
   return (*s)->GetCheckins(episode_id);
 }
 
-Result<int64_t> ReconnectingStore::AddCheckin(const std::string& episode_id, const CheckinRecord& checkin) {
+Result<CheckinRecord> ReconnectingStore::AppendCheckin(const std::string& episode_id,
+                                                     const CheckinMaker& make) {
   auto s = Get();
   if (!s.ok()) return s.status();
-  return (*s)->AddCheckin(episode_id, checkin);
+  return (*s)->AppendCheckin(episode_id, make);
 }
 
 Status ReconnectingStore::DeleteEpisode(const std::string& id) {

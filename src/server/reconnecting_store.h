@@ -37,7 +37,8 @@ class ReconnectingStore : public Store {
   Result<EpisodeRecord> GetEpisode(const std::string& id) override;
   Result<std::vector<EpisodeRecord>> ListEpisodes() override;
   Result<std::vector<CheckinRecord>> GetCheckins(const std::string& episode_id) override;
-  Result<int64_t> AddCheckin(const std::string& episode_id, const CheckinRecord& checkin) override;
+  Result<CheckinRecord> AppendCheckin(const std::string& episode_id,
+                                      const CheckinMaker& make) override;
   Status DeleteEpisode(const std::string& id) override;
   Result<int> SchemaVersion() override;
 

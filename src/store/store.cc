@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -164,6 +165,15 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& url) {
   return internal::OpenSqliteStore(url);
 }
 
+Result<int64_t> Store::AddCheckin(const std::string& episode_id, const CheckinRecord& checkin) {
+  Result<CheckinRecord> stored = AppendCheckin(
+      episode_id, [&](const EpisodeRecord&, const std::vector<CheckinRecord>&) -> Result<CheckinRecord> {
+        return checkin;
+      });
+  if (!stored.ok()) return stored.status();
+  return stored->seq;
+}
+
 std::string DefaultDatabasePath() {
   if (const char* db = NonEmptyEnv("NOROTRIAGE_DB")) return db;
   // The XDG base-directory spec says to ignore a relative XDG_DATA_HOME.
@@ -251,6 +261,38 @@ std::string RedactDatabaseUrl(std::string_view url) {
   const size_t path_end = url.find_first_of("?#", authority_end);
   out += url.substr(authority_end, (path_end == std::string_view::npos ? url.size() : path_end) -
                                        authority_end);
+  return out;
+}
+
+std::string WithClientDeadlines(std::string_view url) {
+  // The values store.h documents: libpq's minimum connect_timeout (seconds);
+  // keepalive probes after 5 s idle, every 2 s, 3 unanswered → dead; and
+  // sent data unacknowledged for 10 s → dead (the case keepalives miss: a
+  // query sent to a server that vanished).
+  static constexpr std::pair<std::string_view, std::string_view> kDefaults[] = {
+      {"connect_timeout", "2"},     {"keepalives", "1"},       {"keepalives_idle", "5"},
+      {"keepalives_interval", "2"}, {"keepalives_count", "3"}, {"tcp_user_timeout", "10000"},
+  };
+  const size_t query = url.find('?');
+  std::vector<std::string_view> given;  // the keys the URL sets
+  if (query != std::string_view::npos) {
+    std::string_view rest = url.substr(query + 1);
+    while (!rest.empty()) {
+      const std::string_view param = rest.substr(0, rest.find('&'));
+      given.push_back(param.substr(0, param.find('=')));
+      rest.remove_prefix(std::min(rest.size(), param.size() + 1));
+    }
+  }
+  std::string out(url);
+  char separator = query == std::string_view::npos ? '?' : '&';
+  if (query != std::string_view::npos && (url.back() == '?' || url.back() == '&')) separator = '\0';
+  for (const auto& [key, value] : kDefaults) {
+    if (std::find(given.begin(), given.end(), key) != given.end()) continue;
+    if (key == "connect_timeout" && NonEmptyEnv("PGCONNECT_TIMEOUT") != nullptr) continue;
+    if (separator != '\0') out += separator;
+    out += fmt::format("{}={}", key, value);
+    separator = '&';
+  }
   return out;
 }
 

@@ -41,6 +41,13 @@ std::string QuoteForMessage(std::string_view s);
 // becomes "postgresql://ann@db/x".
 std::string RedactDatabaseUrl(std::string_view url);
 
+// `url` (a postgresql:// URL) with the client-side deadlines of store.h
+// added as query parameters: connect_timeout (unless PGCONNECT_TIMEOUT is
+// set), keepalives, keepalives_idle, keepalives_interval, keepalives_count and
+// tcp_user_timeout, each unless the URL sets it already. E.g.
+// "postgresql:///x?connect_timeout=9" keeps its 9 and gains the others.
+std::string WithClientDeadlines(std::string_view url);
+
 // `message` with `url` replaced by RedactDatabaseUrl(url) and every password
 // in `url` (after "user:" or in "password=", as written and percent-decoded)
 // replaced by "***": libpq quotes the connection string in some errors.

@@ -7,10 +7,15 @@
 // (safe: nothing was committed, since a loss during COMMIT is reported as
 // "in doubt" and never retried).
 //
-// AddCheckin locks the episode's row (SELECT … FOR UPDATE) before it reads
-// max(seq), so concurrent check-ins to one episode queue behind each other
-// and each sees the one before it; check-ins to different episodes do not
-// wait for each other.
+// AppendCheckin locks the episode's row (SELECT … FOR UPDATE) before it reads
+// the check-ins, so concurrent check-ins to one episode, from any process,
+// queue behind each other and each is decided on the one before it;
+// check-ins to different episodes do not wait for each other.
+//
+// Deadlines (store.h): the client-side ones are added to the URL
+// (WithClientDeadlines); the server-side ones are set on each new connection
+// unless the operator has set them (their pg_settings source is not
+// "default": URL options, PGOPTIONS, ALTER ROLE/DATABASE, postgresql.conf).
 #include <pqxx/pqxx>
 
 #include <cctype>
@@ -45,6 +50,17 @@ using ReadOnlyTransaction =
 
 constexpr char kEpisodeColumns[] = "id, onset_date, stable_json, token_hash, created_at";
 
+// Sets the server-side deadlines of store.h on a session, each unless the
+// operator has set it: lock_timeout (a check-in waiting for its episode's
+// lock), statement_timeout (any one statement) and
+// idle_in_transaction_session_timeout (a client that stops while holding a
+// lock loses its session, and the lock).
+constexpr char kSetDeadlinesSql[] =
+    "SELECT set_config(d.name, d.value, false) "
+    "FROM (VALUES ('lock_timeout', '2s'), ('statement_timeout', '5s'), "
+    "('idle_in_transaction_session_timeout', '10s')) AS d(name, value) "
+    "JOIN pg_settings s ON s.name = d.name WHERE s.source = 'default'";
+
 EpisodeRecord EpisodeFromRow(const pqxx::row& row) {
   EpisodeRecord e;
   e.id = row[0].as<std::string>();
@@ -70,7 +86,8 @@ std::string FirstLine(const char* what) {
 
 class PostgresStore final : public Store {
  public:
-  PostgresStore(std::string url, std::string where) : url_(std::move(url)), where_(std::move(where)) {}
+  PostgresStore(std::string url, std::string where)
+      : url_(std::move(url)), conninfo_(WithClientDeadlines(url_)), where_(std::move(where)) {}
 
   // Checks the server and applies pending migrations.
   Status Init() {
@@ -152,47 +169,36 @@ class PostgresStore final : public Store {
       if (tx.exec_params("SELECT 1 FROM episodes WHERE id = $1", episode_id).empty()) {
         return NotFoundError(episode_id);
       }
-      const pqxx::result r = tx.exec_params(
-          "SELECT seq, date, day, request_json, result_json, disposition, created_at "
-          "FROM checkins WHERE episode_id = $1 ORDER BY seq",
-          episode_id);
-      std::vector<CheckinRecord> checkins;
-      checkins.reserve(r.size());
-      for (const pqxx::row& row : r) {
-        CheckinRecord c;
-        c.seq = row[0].as<int64_t>();
-        c.date = row[1].as<std::string>();
-        c.day = row[2].as<double>();
-        c.request_json = row[3].as<std::string>();
-        c.result_json = row[4].as<std::string>();
-        c.disposition = row[5].as<std::string>();
-        c.created_at = row[6].as<std::string>();
-        checkins.push_back(std::move(c));
-      }
-      return checkins;
+      return SelectCheckins(tx, episode_id);
     });
   }
 
-  Result<int64_t> AddCheckin(const std::string& episode_id, const CheckinRecord& c) override {
-    if (Status s = ValidateCheckin(c); !s.ok()) return s;
-    return Run([&](pqxx::connection& conn) -> Result<int64_t> {
+  Result<CheckinRecord> AppendCheckin(const std::string& episode_id,
+                                      const CheckinMaker& make) override {
+    return Run([&](pqxx::connection& conn) -> Result<CheckinRecord> {
       pqxx::work tx(conn);
-      // The row lock serialises check-ins to this episode (and waits for a
-      // delete of it to finish); READ COMMITTED gives the next statement a
-      // snapshot taken after the lock, so it sees the previous check-in.
-      if (tx.exec_params("SELECT 1 FROM episodes WHERE id = $1 FOR UPDATE", episode_id).empty()) {
-        return NotFoundError(episode_id);
-      }
-      const pqxx::result r = tx.exec_params(
+      // The row lock serialises check-ins to this episode across connections
+      // and processes (and waits for a delete of it to finish); READ
+      // COMMITTED gives each later statement a snapshot taken after the lock,
+      // so `before` includes the check-in of whoever held it last.
+      const pqxx::result e = tx.exec_params(
+          fmt::format("SELECT {} FROM episodes WHERE id = $1 FOR UPDATE", kEpisodeColumns),
+          episode_id);
+      if (e.empty()) return NotFoundError(episode_id);
+      const EpisodeRecord episode = EpisodeFromRow(e[0]);
+      const std::vector<CheckinRecord> before = SelectCheckins(tx, episode_id);
+      Result<CheckinRecord> made = make(episode, before);
+      if (!made.ok()) return made.status();  // tx's destructor rolls back
+      CheckinRecord c = std::move(made).value();
+      if (Status s = ValidateCheckin(c); !s.ok()) return s;
+      c.seq = before.empty() ? 1 : before.back().seq + 1;
+      tx.exec_params(
           "INSERT INTO checkins (episode_id, seq, date, day, request_json, result_json, "
-          "disposition, created_at) "
-          "SELECT $1::text, COALESCE(MAX(seq), 0) + 1, $2::text, $3::double precision, $4::text, "
-          "$5::text, $6::text, $7::text FROM checkins WHERE episode_id = $1::text "
-          "RETURNING seq",
-          episode_id, c.date, c.day, c.request_json, c.result_json, c.disposition, c.created_at);
-      const int64_t seq = r[0][0].as<int64_t>();
+          "disposition, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+          episode_id, c.seq, c.date, c.day, c.request_json, c.result_json, c.disposition,
+          c.created_at);
       tx.commit();  // synchronous_commit: durable once this returns
-      return seq;
+      return c;
     });
   }
 
@@ -275,12 +281,40 @@ class PostgresStore final : public Store {
     }
   }
 
+  // The check-ins of an episode in seq order, in `tx`'s snapshot.
+  static std::vector<CheckinRecord> SelectCheckins(pqxx::transaction_base& tx,
+                                                   const std::string& episode_id) {
+    const pqxx::result r = tx.exec_params(
+        "SELECT seq, date, day, request_json, result_json, disposition, created_at "
+        "FROM checkins WHERE episode_id = $1 ORDER BY seq",
+        episode_id);
+    std::vector<CheckinRecord> checkins;
+    checkins.reserve(r.size());
+    for (const pqxx::row& row : r) {
+      CheckinRecord c;
+      c.seq = row[0].as<int64_t>();
+      c.date = row[1].as<std::string>();
+      c.day = row[2].as<double>();
+      c.request_json = row[3].as<std::string>();
+      c.result_json = row[4].as<std::string>();
+      c.disposition = row[5].as<std::string>();
+      c.created_at = row[6].as<std::string>();
+      checkins.push_back(std::move(c));
+    }
+    return checkins;
+  }
+
   Status FromSqlError(const pqxx::sql_error& e) const {
     const std::string state = e.sqlstate();
     const std::string msg = fmt::format("{}: {} (SQLSTATE {})", where_, Clean(e.what()), state);
     // Class 08: connection exception; 57P0x: the server is shutting down or
     // cannot accept connections; 53: insufficient resources.
     if (state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0) return Status::Unavailable(msg);
+    // A deadline of store.h passed: 55P03 lock_timeout, 57014 statement_timeout
+    // (or a cancel), 25P03 idle_in_transaction_session_timeout.
+    if (state == "55P03" || state == "57014" || state == "25P03") {
+      return Status::Unavailable(msg + " (the database did not answer in time; try again)");
+    }
     if (state.rfind("53", 0) == 0) return Status::ResourceExhausted(msg);
     // Class 42 (undefined table or column, …) on our own queries means the
     // schema is not the one this version made.
@@ -294,8 +328,11 @@ class PostgresStore final : public Store {
 
   Result<std::unique_ptr<pqxx::connection>> Connect() {
     try {
-      auto conn = std::make_unique<pqxx::connection>(url_);
+      auto conn = std::make_unique<pqxx::connection>(conninfo_);
       conn->set_client_encoding("UTF8");
+      pqxx::nontransaction setup(*conn);
+      setup.exec(kSetDeadlinesSql);
+      setup.commit();
       return conn;
     } catch (const pqxx::broken_connection& e) {
       // libpq's messages name the host, port, user and database, never the password.
@@ -327,7 +364,8 @@ class PostgresStore final : public Store {
     if (idle_.size() < kMaxIdleConnections) idle_.push_back(std::move(conn));
   }
 
-  const std::string url_;    // may hold a password: never put it in a message
+  const std::string url_;       // may hold a password: never put it in a message
+  const std::string conninfo_;  // url_ with the client-side deadlines (store.h)
   const std::string where_;  // RedactDatabaseUrl(url_), for messages
   std::mutex mu_;            // guards idle_
   std::vector<std::unique_ptr<pqxx::connection>> idle_;  // guarded by mu_

@@ -2,10 +2,12 @@
 //
 // One connection per Store, its calls serialised by a mutex. The database is
 // in WAL mode with synchronous=FULL, so a commit is on disk (the WAL fsynced)
-// before AddCheckin returns OK. Every write is one BEGIN IMMEDIATE
+// before AppendCheckin returns OK. Every write is one BEGIN IMMEDIATE
 // transaction: it takes the write lock up front, so writers in other
-// connections or processes wait (busy_timeout) instead of failing half-way,
-// and a check-in's seq (max + 1) cannot be taken twice.
+// connections or processes wait (busy_timeout) instead of failing half-way.
+// AppendCheckin reads the episode and its check-ins inside that transaction,
+// so what its `make` is shown is still the last word when the insert commits:
+// no other connection or process can write in between.
 #include <sqlite3.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -32,8 +34,10 @@ namespace norotriage::internal {
 namespace {
 
 // How long a call waits for another connection's write lock before it
-// returns Unavailable.
-constexpr int kBusyTimeoutMs = 10000;
+// returns Unavailable (store.h): below the HTTP layer's 2 s deadline for an
+// episode request. A write holds the lock for milliseconds (an fsync, and
+// for a check-in its evaluation).
+constexpr int kBusyTimeoutMs = 1500;
 
 // Thrown (and caught in Run) when a stored row is not what this version writes.
 class CorruptRow : public std::runtime_error {
@@ -155,13 +159,7 @@ class SqliteStore final : public Store {
   }
 
   Result<EpisodeRecord> GetEpisode(const std::string& id) override {
-    return Run([&]() -> Result<EpisodeRecord> {
-      SQLite::Statement select(
-          *db_, fmt::format("SELECT {} FROM episodes WHERE id = ?", kEpisodeColumns));
-      select.bind(1, id);
-      if (!select.executeStep()) return NotFoundError(id);
-      return EpisodeFromRow(select);
-    });
+    return Run([&]() -> Result<EpisodeRecord> { return SelectEpisode(id); });
   }
 
   Result<std::vector<EpisodeRecord>> ListEpisodes() override {
@@ -181,52 +179,47 @@ class SqliteStore final : public Store {
       // process writes.
       SQLite::Transaction tx(*db_);
       if (!EpisodeExists(episode_id)) return NotFoundError(episode_id);
-      SQLite::Statement select(*db_,
-                               "SELECT seq, date, day, request_json, result_json, disposition, "
-                               "created_at FROM checkins WHERE episode_id = ? ORDER BY seq");
-      select.bind(1, episode_id);
-      std::vector<CheckinRecord> checkins;
-      while (select.executeStep()) {
-        CheckinRecord c;
-        c.seq = Integer(select, 0);
-        c.date = Text(select, 1);
-        c.day = Real(select, 2);
-        c.request_json = Text(select, 3);
-        c.result_json = Text(select, 4);
-        c.disposition = Text(select, 5);
-        c.created_at = Text(select, 6);
-        checkins.push_back(std::move(c));
-      }
+      std::vector<CheckinRecord> checkins = SelectCheckins(episode_id);
       tx.commit();
       return checkins;
     });
   }
 
-  Result<int64_t> AddCheckin(const std::string& episode_id, const CheckinRecord& c) override {
-    if (Status s = ValidateCheckin(c); !s.ok()) return s;
-    return Run([&]() -> Result<int64_t> {
+  Result<CheckinRecord> AppendCheckin(const std::string& episode_id,
+                                      const CheckinMaker& make) override {
+    return Run([&]() -> Result<CheckinRecord> {
+      // The write lock first: from here to the commit no other connection or
+      // process can write, so `before` stays the episode's last word.
       SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-      if (!EpisodeExists(episode_id)) return NotFoundError(episode_id);
-      // The statement is finished before the commit: one still open keeps the
+      Result<EpisodeRecord> episode = SelectEpisode(episode_id);
+      if (!episode.ok()) return episode.status();
+      const std::vector<CheckinRecord> before = SelectCheckins(episode_id);
+      Result<CheckinRecord> made = make(*episode, before);
+      if (!made.ok()) return made.status();  // rolled back: nothing written
+      CheckinRecord c = std::move(made).value();
+      if (Status s = ValidateCheckin(c); !s.ok()) return s;
+      c.seq = before.empty() ? 1 : before.back().seq + 1;
+      // Each statement is finished before the commit: one still open keeps the
       // connection in a read transaction after COMMIT, and the automatic WAL
       // checkpoint that COMMIT runs then fails (silently), so the WAL would
       // grow without end and every read get slower.
-      const int64_t seq = NextSeq(episode_id);
-      SQLite::Statement insert(*db_,
-                               "INSERT INTO checkins (episode_id, seq, date, day, request_json, "
-                               "result_json, disposition, created_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-      insert.bind(1, episode_id);
-      insert.bind(2, seq);
-      insert.bind(3, c.date);
-      insert.bind(4, c.day);
-      insert.bind(5, c.request_json);
-      insert.bind(6, c.result_json);
-      insert.bind(7, c.disposition);
-      insert.bind(8, c.created_at);
-      insert.exec();
+      {
+        SQLite::Statement insert(*db_,
+                                 "INSERT INTO checkins (episode_id, seq, date, day, request_json, "
+                                 "result_json, disposition, created_at) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        insert.bind(1, episode_id);
+        insert.bind(2, c.seq);
+        insert.bind(3, c.date);
+        insert.bind(4, c.day);
+        insert.bind(5, c.request_json);
+        insert.bind(6, c.result_json);
+        insert.bind(7, c.disposition);
+        insert.bind(8, c.created_at);
+        insert.exec();
+      }
       tx.commit();  // WAL + synchronous=FULL: durable once this returns
-      return seq;
+      return c;
     });
   }
 
@@ -294,13 +287,35 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
-  // The next check-in seq of an episode (max + 1). REQUIRES: mu_ held, in a
-  // write transaction.
-  int64_t NextSeq(const std::string& episode_id) {
-    SQLite::Statement next(*db_, "SELECT COALESCE(MAX(seq), 0) + 1 FROM checkins WHERE episode_id = ?");
-    next.bind(1, episode_id);
-    next.executeStep();
-    return next.getColumn(0).getInt64();
+  // The episode `id`, or NotFound. REQUIRES: mu_ held.
+  Result<EpisodeRecord> SelectEpisode(const std::string& id) {
+    SQLite::Statement select(
+        *db_, fmt::format("SELECT {} FROM episodes WHERE id = ?", kEpisodeColumns));
+    select.bind(1, id);
+    if (!select.executeStep()) return NotFoundError(id);
+    return EpisodeFromRow(select);
+  }
+
+  // The check-ins of an episode in seq order. REQUIRES: mu_ held, in a
+  // transaction (one snapshot with whatever else it read).
+  std::vector<CheckinRecord> SelectCheckins(const std::string& episode_id) {
+    SQLite::Statement select(*db_,
+                             "SELECT seq, date, day, request_json, result_json, disposition, "
+                             "created_at FROM checkins WHERE episode_id = ? ORDER BY seq");
+    select.bind(1, episode_id);
+    std::vector<CheckinRecord> checkins;
+    while (select.executeStep()) {
+      CheckinRecord c;
+      c.seq = Integer(select, 0);
+      c.date = Text(select, 1);
+      c.day = Real(select, 2);
+      c.request_json = Text(select, 3);
+      c.result_json = Text(select, 4);
+      c.disposition = Text(select, 5);
+      c.created_at = Text(select, 6);
+      checkins.push_back(std::move(c));
+    }
+    return checkins;
   }
 
   // REQUIRES: mu_ held.

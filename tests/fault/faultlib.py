@@ -4,10 +4,11 @@ Contract:
   - Checks: check(cond, what) records and prints each check; finish() prints
     the tally and returns the exit status (0 only if every check held and at
     least one ran). A check that cannot run is a failure, never a silent skip.
-  - Cleanup: every child process (Server, run_cli), every mount (mount())
-    and every function given to at_cleanup() is registered and undone by
-    cleanup(), which runs at exit and on SIGTERM, SIGINT and SIGHUP, also
-    when a test fails half-way: those functions run, servers are killed,
+  - Cleanup: every child process (Server, run_cli, adopt()), every mount
+    (mount()) and every function given to at_cleanup() is registered and
+    undone by cleanup(), which runs at exit and on SIGTERM, SIGINT and
+    SIGHUP, also when a test fails half-way: those functions run, servers
+    are killed,
     mounts lazily unmounted, loop devices released.
   - HTTP: http() never raises; it returns (status, body as parsed JSON or
     text, seconds), status 0 for a connection error or timeout.
@@ -197,6 +198,12 @@ def free_bytes(directory):
 
 
 # --- processes ----------------------------------------------------------------
+
+def adopt(child):
+    """Registers a child this module did not start (an object with kill())
+    for cleanup(), like the servers it starts."""
+    _servers.append(child)
+
 
 def run_cli(binary, args, timeout=30, preexec=None, stdin=None):
     """Runs the CLI; returns (exit status, stdout, stderr)."""

@@ -105,6 +105,24 @@ class PostgresTestDatabase : public TestDatabase {
     }
   }
 
+  std::unique_ptr<Lock> LockEpisodeForTesting(const std::string& id) override {
+    struct RowLock : Lock {
+      RowLock(const std::string& name, const std::string& id) : conn("dbname=" + name), tx(conn) {
+        if (tx.exec_params("SELECT 1 FROM episodes WHERE id = $1 FOR UPDATE", id).empty()) {
+          ADD_FAILURE() << "no episode " << id << " to lock";
+        }
+      }
+      pqxx::connection conn;
+      pqxx::work tx;  // destroyed first: rolls back and lets go
+    };
+    try {
+      return std::make_unique<RowLock>(name_, id);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "SELECT … FOR UPDATE: " << e.what();
+      return nullptr;
+    }
+  }
+
   const std::string& name() const { return name_; }
 
  private:
@@ -201,6 +219,36 @@ TEST(PostgresStoreTest, DroppedConnectionsAreReplaced) {
   ASSERT_OK(seq);
   EXPECT_EQ(*seq, 1);
   store.reset();
+}
+
+// The server-side deadlines of store.h are set on the store's connections
+// unless the URL sets them: with the episode's row locked by another
+// connection, a check-in gives up on lock_timeout; with lock_timeout turned
+// off in the URL's options, statement_timeout ends it instead. Both are
+// Unavailable (503 over HTTP), and nothing is written.
+TEST(PostgresStoreTest, LockAndStatementTimeoutsEndAWaitUnlessTheUrlSetsThem) {
+  std::unique_ptr<TestDatabase> db = PostgresTestDatabase::Make();
+  ASSERT_NE(db, nullptr);
+  Result<std::unique_ptr<Store>> store = Store::Open(db->url());
+  ASSERT_OK(store);
+  Result<std::unique_ptr<Store>> no_lock_timeout =
+      Store::Open(db->url() + "?options=-c%20lock_timeout%3D0");
+  ASSERT_OK(no_lock_timeout);
+  ASSERT_OK((*store)->CreateEpisode(MakeEpisode(1)));
+  std::unique_ptr<TestDatabase::Lock> held = db->LockEpisodeForTesting(EpisodeId(1));
+  ASSERT_NE(held, nullptr);
+  const struct {
+    Store* store;
+    const char* ended_by;
+  } cases[] = {{store->get(), "lock timeout"}, {no_lock_timeout->get(), "statement timeout"}};
+  for (const auto& c : cases) {
+    Result<int64_t> r = c.store->AddCheckin(EpisodeId(1), MakeCheckin("{}"));
+    EXPECT_EQ(r.status().code(), Status::Code::kUnavailable) << r.status().ToString();
+    EXPECT_NE(r.status().message().find(c.ended_by), std::string::npos) << r.status().ToString();
+  }
+  held.reset();
+  EXPECT_EQ(db->QueryIntForTesting("SELECT COUNT(*) FROM checkins"), 0);
+  EXPECT_OK((*store)->AddCheckin(EpisodeId(1), MakeCheckin("{}")));
 }
 
 }  // namespace

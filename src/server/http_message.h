@@ -88,9 +88,6 @@ std::string_view ReasonPhrase(int status);
 // head alone, with the Content-Length a GET would have.
 std::string SerializeHead(const HttpResponse& res, bool close);
 
-// Percent-decodes `s` ("%2F" -> "/"); an invalid escape is kept as it is.
-std::string PercentDecode(std::string_view s);
-
 }  // namespace norotriage::server
 
 #endif  // NOROTRIAGE_SERVER_HTTP_MESSAGE_H_

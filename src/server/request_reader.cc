@@ -12,6 +12,8 @@
 #include <limits>
 #include <fmt/format.h>
 
+#include "util/percent_decode.h"
+
 namespace norotriage::server {
 
 namespace http = boost::beast::http;
@@ -168,7 +170,7 @@ RequestReader::Progress RequestReader::ReadHeader(std::string_view in, size_t* c
     return Fail(414, fmt::format("The request target (URL) is longer than {} bytes.", limits_.max_target_bytes));
   }
   const size_t query = request_.target.find('?');
-  request_.path = PercentDecode(std::string_view(request_.target).substr(0, query));
+  request_.path = internal::PercentDecode(std::string_view(request_.target).substr(0, query));
   if (query != std::string::npos) request_.query = request_.target.substr(query + 1);
   parsed_ = true;  // refusals from here on can name the method and path
   if (request_.headers.Has("Transfer-Encoding")) {

@@ -22,6 +22,7 @@
 #include "norotriage/store.h"
 #include "store/store_internal.h"
 #include "util/utf8.h"
+#include "util/percent_decode.h"
 
 namespace norotriage {
 namespace {
@@ -298,26 +299,6 @@ std::string WithClientDeadlines(std::string_view url) {
 
 namespace {
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 void ReplaceAll(std::string& s, std::string_view from, std::string_view to) {
   if (from.empty()) return;
   for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) {
@@ -350,7 +331,7 @@ std::string HideDatabasePassword(std::string message, std::string_view url) {
     secrets.emplace_back(url.substr(begin, end == std::string_view::npos ? end : end - begin));
   }
   const size_t raw = secrets.size();
-  for (size_t i = 0; i < raw; ++i) secrets.push_back(PercentDecode(secrets[i]));
+  for (size_t i = 0; i < raw; ++i) secrets.push_back(internal::PercentDecode(secrets[i]));
   // Longest first, so a secret that contains another is hidden whole.
   std::sort(secrets.begin(), secrets.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });

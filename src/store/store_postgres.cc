@@ -310,6 +310,10 @@ class PostgresStore final : public Store {
     // Class 08: connection exception; 57P0x: the server is shutting down or
     // cannot accept connections; 53: insufficient resources.
     if (state.rfind("08", 0) == 0 || state.rfind("57P", 0) == 0) return Status::Unavailable(msg);
+    // No SQLSTATE: libpq's own failure, not the server's answer ("server
+    // closed the connection unexpectedly" while a statement ran, as a
+    // restart does); a commit lost that way is in_doubt_error, caught before.
+    if (state.empty()) return Status::Unavailable(msg);
     // A deadline of store.h passed: 55P03 lock_timeout, 57014 statement_timeout
     // (or a cancel), 25P03 idle_in_transaction_session_timeout.
     if (state == "55P03" || state == "57014" || state == "25P03") {

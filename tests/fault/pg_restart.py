@@ -223,8 +223,10 @@ def main():
     load.__exit__()
     F.log(f"\n  figure: background check-ins during the {a.cycles} cycles: statuses {load.statuses}, "
           f"{len(load.episodes)} episode(s), slowest reply {load.slowest:.2f} s")
+    errors = [line for line in s.log_text().splitlines() if "internal error" in line]
     F.check(set(load.statuses) <= {201, 409, 503}, "background load: every reply is 201, 503 or 409 (episode "
-            "full: a new one is made; no 500, no dropped connection)", str(load.statuses))
+            "full: a new one is made; no 500, no dropped connection)",
+            str(load.statuses) + "; the server's error lines:\n" + "\n".join(errors[-10:]))
     F.check(load.slowest < OUTAGE_REPLY_LIMIT_S, f"background load: every reply within {OUTAGE_REPLY_LIMIT_S:.0f} s",
             f"{load.slowest:.2f} s")
     F.check(load.statuses.get(503, 0) > 0 and load.statuses.get(201, 0) > 0,

@@ -3,6 +3,14 @@
 // Field order follows the spec so that a person reading raw output finds
 // things where the spec shows them. Optional fields are left out, never
 // written as null, so "absent" has one spelling.
+//
+// The structure (keys, commas, brackets) is written as literal text and the
+// values with the encoders of util/json_writer.h: the bytes a JsonWriter
+// writes for the same calls (tests/reference_result_json.h is such a writer,
+// and the tests compare the two). A result is mostly knowledge-base text, so
+// when the assessment names its knowledge base, that text is copied
+// ready-rendered (output/result_fragments.h) instead of escaped again.
+#include <array>
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -10,164 +18,276 @@
 
 #include "norotriage/assessment.h"
 #include "norotriage/engine.h"
+#include "norotriage/knowledge_base.h"
+#include "output/result_fragments.h"
 #include "output/result_json.h"
 #include "util/json_writer.h"
 
 namespace norotriage {
 namespace {
 
-using internal::JsonWriter;
+using internal::ResultFragments;
 
-void StringField(JsonWriter& w, std::string_view key, std::string_view value) {
-  w.Key(key);
-  w.String(value);
+// The JSON strings of an enum's ids (LevelId, AdviceId, HydrationStatusId),
+// rendered once.
+template <typename Enum, size_t N>
+std::array<std::string, N> RenderIds(std::string_view (*id)(Enum)) {
+  std::array<std::string, N> out;
+  for (size_t i = 0; i < N; ++i) internal::AppendJsonString(id(static_cast<Enum>(i)), &out[i]);
+  return out;
 }
 
-void IntField(JsonWriter& w, std::string_view key, long long value) {
-  w.Key(key);
-  w.Int(value);
-}
+// Appends one result to a string: literal structure, and values escaped, or
+// copied from `frags` when they are knowledge-base text it has rendered.
+class Out {
+ public:
+  // Both borrowed for the life of the Out; frags may be null (render all).
+  Out(std::string* out, const ResultFragments* frags) : out_(*out), frags_(frags) {}
 
-void StringArrayField(JsonWriter& w, std::string_view key,
-                      const std::vector<std::string_view>& values) {
-  w.Key(key);
-  w.BeginArray();
-  for (std::string_view v : values) w.String(v);
-  w.EndArray();
-}
+  void Raw(std::string_view text) { out_.append(text); }
+  void Str(std::string_view v) {
+    if (frags_ != nullptr) {
+      if (const std::string* json = frags_->String(v)) {
+        out_.append(*json);
+        return;
+      }
+    }
+    internal::AppendJsonString(v, &out_);
+  }
+  void Int(long long v) { internal::AppendJsonInt(v, &out_); }
+  void Double(double v) { internal::AppendJsonDouble(v, &out_); }
+  void WriteRange(const Range& r) {
+    out_.push_back('[');
+    Int(r.first);
+    out_.push_back(',');
+    Int(r.second);
+    out_.push_back(']');
+  }
+  void StrList(const std::vector<std::string_view>& values) {
+    out_.push_back('[');
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) out_.push_back(',');
+      Str(values[i]);
+    }
+    out_.push_back(']');
+  }
+  void Sources(const std::vector<std::string_view>& sources) {
+    if (frags_ != nullptr) {
+      if (const std::string* json = frags_->SourceList(sources)) {
+        out_.append(*json);
+        return;
+      }
+    }
+    StrList(sources);
+  }
+  void WriteLevel(Level level) {
+    static const auto kIds = RenderIds<Level, 4>(LevelId);
+    Id(kIds, static_cast<size_t>(level), LevelId(level));
+  }
+  void WriteAdvice(Advice advice) {
+    static const auto kIds = RenderIds<Advice, 4>(AdviceId);
+    Id(kIds, static_cast<size_t>(advice), AdviceId(advice));
+  }
+  void WriteStatus(HydrationStatus status) {
+    static const auto kIds = RenderIds<HydrationStatus, 3>(HydrationStatusId);
+    Id(kIds, static_cast<size_t>(status), HydrationStatusId(status));
+  }
+  const ResultFragments* frags() const { return frags_; }
 
-void RangeField(JsonWriter& w, std::string_view key, const Range& r) {
-  w.Key(key);
-  w.BeginArray();
-  w.Int(r.first);
-  w.Int(r.second);
-  w.EndArray();
-}
+ private:
+  // An enum's id from its rendered table; a value outside the enum (only a
+  // hand-made assessment has one) is rendered as its id function says.
+  template <size_t N>
+  void Id(const std::array<std::string, N>& ids, size_t i, std::string_view id) {
+    if (i < N) {
+      out_.append(ids[i]);
+    } else {
+      internal::AppendJsonString(id, &out_);
+    }
+  }
+
+  std::string& out_;
+  const ResultFragments* frags_;
+};
 
 // Whole numbers as integers (19, not 19.0), so that every reader, including
 // ones that distinguish int from float, sees a day count.
-void WholeOrDouble(JsonWriter& w, double v) {
+void WholeOrDouble(Out& o, double v) {
   constexpr double kMaxExactInt = 9007199254740992.0;  // 2^53
   if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) <= kMaxExactInt) {
-    w.Int(static_cast<long long>(v));
+    o.Int(static_cast<long long>(v));
   } else {
-    w.Double(v);
+    o.Double(v);
   }
 }
 
-void WriteFlags(JsonWriter& w, const std::vector<FlagHit>& flags) {
-  w.Key("flags");
-  w.BeginArray();
-  for (const FlagHit& f : flags) {
-    w.BeginObject();
-    StringField(w, "id", f.id);
-    StringField(w, "level", LevelId(f.level));
-    StringField(w, "title", f.title);
-    StringField(w, "advice", f.advice);
-    StringArrayField(w, "because", f.because);
-    StringArrayField(w, "sources", f.sources);
-    w.EndObject();
+// Writes `items` as a JSON array, each with write(o, item).
+template <typename T, typename Write>
+void Array(Out& o, const std::vector<T>& items, Write write) {
+  o.Raw("[");
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) o.Raw(",");
+    write(o, items[i]);
   }
-  w.EndArray();
+  o.Raw("]");
 }
 
-void WriteHydration(JsonWriter& w, const HydrationResult& h) {
-  w.Key("hydration");
-  w.BeginObject();
-  StringField(w, "status", HydrationStatusId(h.status));
-  w.Key("assessed");
-  w.Bool(h.assessed);
-  StringField(w, "plan", std::string_view(&h.plan, 1));
-  if (h.ors_ml) IntField(w, "ors_ml", *h.ors_ml);
-  if (h.ors_ml_range) RangeField(w, "ors_ml_range", *h.ors_ml_range);
-  if (h.plan == 'B') IntField(w, "over_hours", h.over_hours);
-  if (h.fluid_limit) {
-    w.Key("fluid_limit");
-    w.Bool(true);
+void WriteFlag(Out& o, const FlagHit& f) {
+  o.Raw("{\"id\":");
+  o.Str(f.id);
+  o.Raw(",\"level\":");
+  o.WriteLevel(f.level);
+  o.Raw(",\"title\":");
+  o.Str(f.title);
+  o.Raw(",\"advice\":");
+  o.Str(f.advice);
+  o.Raw(",\"because\":");
+  o.StrList(f.because);
+  o.Raw(",\"sources\":");
+  o.Sources(f.sources);
+  o.Raw("}");
+}
+
+void WriteHydration(Out& o, const HydrationResult& h) {
+  o.Raw("{\"status\":");
+  o.WriteStatus(h.status);
+  o.Raw(h.assessed ? ",\"assessed\":true,\"plan\":" : ",\"assessed\":false,\"plan\":");
+  o.Str(std::string_view(&h.plan, 1));
+  if (h.ors_ml) {
+    o.Raw(",\"ors_ml\":");
+    o.Int(*h.ors_ml);
   }
-  if (h.per_loose_stool_ml) RangeField(w, "per_loose_stool_ml", *h.per_loose_stool_ml);
-  if (h.maintenance_ml_per_day) IntField(w, "maintenance_ml_per_day", *h.maintenance_ml_per_day);
+  if (h.ors_ml_range) {
+    o.Raw(",\"ors_ml_range\":");
+    o.WriteRange(*h.ors_ml_range);
+  }
+  if (h.plan == 'B') {
+    o.Raw(",\"over_hours\":");
+    o.Int(h.over_hours);
+  }
+  if (h.fluid_limit) o.Raw(",\"fluid_limit\":true");
+  if (h.per_loose_stool_ml) {
+    o.Raw(",\"per_loose_stool_ml\":");
+    o.WriteRange(*h.per_loose_stool_ml);
+  }
+  if (h.maintenance_ml_per_day) {
+    o.Raw(",\"maintenance_ml_per_day\":");
+    o.Int(*h.maintenance_ml_per_day);
+  }
   if (h.weight_loss_percent) {
-    w.Key("weight_loss_percent");
-    w.Double(*h.weight_loss_percent);
+    o.Raw(",\"weight_loss_percent\":");
+    o.Double(*h.weight_loss_percent);
   }
-  StringArrayField(w, "because", h.because);
-  StringField(w, "text", h.status_text);
-  StringField(w, "plan_text", h.plan_text);
+  o.Raw(",\"because\":");
+  o.StrList(h.because);
+  o.Raw(",\"text\":");
+  o.Str(h.status_text);
+  o.Raw(",\"plan_text\":");
+  o.Str(h.plan_text);
   if (h.iv) {
-    w.Key("iv");
-    w.BeginObject();
-    IntField(w, "total_ml", h.iv->total_ml);
-    IntField(w, "first_ml", h.iv->first_ml);
-    IntField(w, "first_minutes", h.iv->first_minutes);
-    IntField(w, "then_ml", h.iv->then_ml);
-    w.Key("then_hours");
-    w.Double(h.iv->then_hours);
-    w.EndObject();
+    o.Raw(",\"iv\":{\"total_ml\":");
+    o.Int(h.iv->total_ml);
+    o.Raw(",\"first_ml\":");
+    o.Int(h.iv->first_ml);
+    o.Raw(",\"first_minutes\":");
+    o.Int(h.iv->first_minutes);
+    o.Raw(",\"then_ml\":");
+    o.Int(h.iv->then_ml);
+    o.Raw(",\"then_hours\":");
+    o.Double(h.iv->then_hours);
+    o.Raw("}");
   }
-  StringArrayField(w, "sources", h.sources);
-  w.EndObject();
+  o.Raw(",\"sources\":");
+  o.Sources(h.sources);
+  o.Raw("}");
 }
 
-void WriteDose(JsonWriter& w, const Dose& d) {
-  w.Key("dose");
-  w.BeginObject();
-  RangeField(w, "mg_per_dose", d.mg_per_dose);
-  IntField(w, "min_hours_between", d.hours_between.first);
-  IntField(w, "max_hours_between", d.hours_between.second);
-  IntField(w, "max_mg_per_24h", d.max_mg_per_24h);
-  if (d.max_doses_per_24h > 0) IntField(w, "max_doses_per_24h", d.max_doses_per_24h);
-  if (!d.note.empty()) StringField(w, "note", d.note);
-  w.EndObject();
-}
-
-void WriteMedicines(JsonWriter& w, const std::vector<MedicineResult>& medicines) {
-  w.Key("medicines");
-  w.BeginArray();
-  for (const MedicineResult& m : medicines) {
-    w.BeginObject();
-    StringField(w, "id", m.id);
-    StringField(w, "name", m.name);
-    StringField(w, "advice", AdviceId(m.advice));
-    StringArrayField(w, "reasons", m.reasons);
-    if (m.dose) WriteDose(w, *m.dose);
-    if (!m.dose_text.empty()) StringField(w, "dose_text", m.dose_text);
-    StringArrayField(w, "sources", m.sources);
-    w.EndObject();
+void WriteDose(Out& o, const Dose& d) {
+  o.Raw(",\"dose\":{\"mg_per_dose\":");
+  o.WriteRange(d.mg_per_dose);
+  o.Raw(",\"min_hours_between\":");
+  o.Int(d.hours_between.first);
+  o.Raw(",\"max_hours_between\":");
+  o.Int(d.hours_between.second);
+  o.Raw(",\"max_mg_per_24h\":");
+  o.Int(d.max_mg_per_24h);
+  if (d.max_doses_per_24h > 0) {
+    o.Raw(",\"max_doses_per_24h\":");
+    o.Int(d.max_doses_per_24h);
   }
-  w.EndArray();
-}
-
-void WriteMechanisms(JsonWriter& w, const std::vector<MechanismHit>& mechanisms) {
-  w.Key("mechanisms");
-  w.BeginArray();
-  for (const MechanismHit& m : mechanisms) {
-    w.BeginObject();
-    StringField(w, "id", m.id);
-    StringField(w, "title", m.title);
-    StringArrayField(w, "because", m.because);
-    StringField(w, "explanation", m.explanation);
-    StringArrayField(w, "sources", m.sources);
-    w.EndObject();
+  if (!d.note.empty()) {
+    o.Raw(",\"note\":");
+    o.Str(d.note);
   }
-  w.EndArray();
+  o.Raw("}");
 }
 
-void WriteTextItems(JsonWriter& w, std::string_view key, const std::vector<TextItem>& items) {
-  w.Key(key);
-  w.BeginArray();
-  for (const TextItem& t : items) {
-    w.BeginObject();
-    StringField(w, "id", t.id);
-    StringField(w, "text", t.text);
-    w.EndObject();
+void WriteMedicine(Out& o, const MedicineResult& m) {
+  o.Raw("{\"id\":");
+  o.Str(m.id);
+  o.Raw(",\"name\":");
+  o.Str(m.name);
+  o.Raw(",\"advice\":");
+  o.WriteAdvice(m.advice);
+  o.Raw(",\"reasons\":");
+  o.StrList(m.reasons);
+  if (m.dose) WriteDose(o, *m.dose);
+  if (!m.dose_text.empty()) {
+    o.Raw(",\"dose_text\":");
+    o.Str(m.dose_text);
   }
-  w.EndArray();
+  o.Raw(",\"sources\":");
+  o.Sources(m.sources);
+  o.Raw("}");
 }
 
-void WriteFollowUp(JsonWriter& w, const Assessment& a) {
-  w.Key("follow_up");
-  w.BeginObject();
+void WriteMechanism(Out& o, const MechanismHit& m) {
+  o.Raw("{\"id\":");
+  o.Str(m.id);
+  o.Raw(",\"title\":");
+  o.Str(m.title);
+  o.Raw(",\"because\":");
+  o.StrList(m.because);
+  o.Raw(",\"explanation\":");
+  o.Str(m.explanation);
+  o.Raw(",\"sources\":");
+  o.Sources(m.sources);
+  o.Raw("}");
+}
+
+void WritePainType(Out& o, const PainType& p) {
+  o.Raw("{\"region\":");
+  o.Str(p.region);
+  o.Raw(",\"type\":");
+  o.Str(p.type);
+  o.Raw(",\"text\":");
+  o.Str(p.text);
+  o.Raw("}");
+}
+
+void WriteTextItem(Out& o, const TextItem& t) {
+  o.Raw("{\"id\":");
+  o.Str(t.id);
+  o.Raw(",\"text\":");
+  o.Str(t.text);
+  o.Raw("}");
+}
+
+void WriteReviewPoint(Out& o, const ReviewPoint& r) {
+  o.Raw("{\"pain\":");
+  o.Str(r.pain);
+  if (r.days_left) {
+    o.Raw(",\"days_left\":");
+    WholeOrDouble(o, *r.days_left);
+  }
+  o.Raw(",\"after_days\":");
+  o.Int(r.after_days);
+  o.Raw(",\"text\":");
+  o.Str(r.text);
+  o.Raw("}");
+}
+
+void WriteFollowUp(Out& o, const Assessment& a) {
   // The expected course as one paragraph: the parts joined by single spaces.
   std::string expected;
   for (const TextItem& t : a.expected) {
@@ -175,93 +295,117 @@ void WriteFollowUp(JsonWriter& w, const Assessment& a) {
     if (!expected.empty()) expected.push_back(' ');
     expected.append(t.text);
   }
-  StringField(w, "expected", expected);
-  WriteTextItems(w, "expected_parts", a.expected);
-  w.Key("review");
-  w.BeginArray();
-  for (const ReviewPoint& r : a.review) {
-    w.BeginObject();
-    StringField(w, "pain", r.pain);
-    if (r.days_left) {
-      w.Key("days_left");
-      WholeOrDouble(w, *r.days_left);
+  o.Raw("{\"expected\":");
+  o.Str(expected);
+  o.Raw(",\"expected_parts\":");
+  Array(o, a.expected, WriteTextItem);
+  o.Raw(",\"review\":");
+  Array(o, a.review, WriteReviewPoint);
+  o.Raw("}");
+}
+
+void WriteSafetyNetItem(Out& o, const SafetyNetItem& s) {
+  if (o.frags() != nullptr) {
+    if (const std::string* json = o.frags()->SafetyNetItem(s)) {
+      o.Raw(*json);
+      return;
     }
-    IntField(w, "after_days", r.after_days);
-    StringField(w, "text", r.text);
-    w.EndObject();
   }
-  w.EndArray();
-  w.EndObject();
+  o.Raw("{\"flag\":");
+  o.Str(s.flag);
+  o.Raw(",\"level\":");
+  o.WriteLevel(s.level);
+  o.Raw(",\"text\":");
+  o.Str(s.text);
+  o.Raw("}");
+}
+
+// An item of "unanswered" up to its "for_flags" value.
+void WriteUnansweredHead(Out& o, const UnansweredItem& u) {
+  o.Raw("{\"finding\":");
+  o.Str(u.finding);
+  o.Raw(",\"could_reach\":");
+  o.WriteLevel(u.could_reach);
+  o.Raw(",\"question\":");
+  o.Str(u.question);
+  o.Raw(",\"for_flags\":");
+}
+
+void WriteUnanswered(Out& o, const UnansweredItem& u) {
+  const std::string* head = o.frags() != nullptr ? o.frags()->UnansweredHead(u) : nullptr;
+  if (head != nullptr) {
+    o.Raw(*head);
+  } else {
+    WriteUnansweredHead(o, u);
+  }
+  o.StrList(u.for_flags);
+  o.Raw("}");
 }
 
 }  // namespace
 
 std::string ToJson(const Assessment& a) {
   std::string out;
-  // A result is 2-20 KiB (most of it the texts of the flags, mechanisms and
-  // unanswered questions): one allocation for nearly all, rather than
-  // growing and copying four or five times.
+  // A result is 2-25 KiB (most of it the safety net and the unanswered
+  // questions): one allocation for nearly all, rather than growing and
+  // copying four or five times.
   out.reserve(24 * 1024);
   internal::AppendJson(a, &out);
   return out;
 }
 
-void internal::AppendJson(const Assessment& a, std::string* out_text) {
-  JsonWriter w(out_text);
-  w.BeginObject();
-  if (a.ref) StringField(w, "ref", *a.ref);
-  StringField(w, "disposition", LevelId(a.disposition));
-  StringField(w, "disposition_label", a.disposition_label);
-  StringField(w, "summary", a.summary);
-  WriteFlags(w, a.flags);
-  WriteHydration(w, a.hydration);
-  WriteMedicines(w, a.medicines);
-  WriteMechanisms(w, a.mechanisms);
-
-  w.Key("pain_types");
-  w.BeginArray();
-  for (const PainType& p : a.pain_types) {
-    w.BeginObject();
-    StringField(w, "region", p.region);
-    StringField(w, "type", p.type);
-    StringField(w, "text", p.text);
-    w.EndObject();
+void internal::AppendJson(const Assessment& a, std::string* out) {
+  Out o(out, a.kb != nullptr ? &FragmentsOf(a.kb->compiled()) : nullptr);
+  o.Raw("{");
+  if (a.ref) {
+    o.Raw("\"ref\":");
+    o.Str(*a.ref);
+    o.Raw(",");
   }
-  w.EndArray();
+  o.Raw("\"disposition\":");
+  o.WriteLevel(a.disposition);
+  o.Raw(",\"disposition_label\":");
+  o.Str(a.disposition_label);
+  o.Raw(",\"summary\":");
+  o.Str(a.summary);
+  o.Raw(",\"flags\":");
+  Array(o, a.flags, WriteFlag);
+  o.Raw(",\"hydration\":");
+  WriteHydration(o, a.hydration);
+  o.Raw(",\"medicines\":");
+  Array(o, a.medicines, WriteMedicine);
+  o.Raw(",\"mechanisms\":");
+  Array(o, a.mechanisms, WriteMechanism);
+  o.Raw(",\"pain_types\":");
+  Array(o, a.pain_types, WritePainType);
+  o.Raw(",\"self_care\":");
+  Array(o, a.self_care, WriteTextItem);
+  o.Raw(",\"follow_up\":");
+  WriteFollowUp(o, a);
+  o.Raw(",\"safety_net\":");
+  Array(o, a.safety_net, WriteSafetyNetItem);
+  o.Raw(",\"unanswered\":");
+  Array(o, a.unanswered, WriteUnanswered);
+  o.Raw(",\"knowledge_base\":{\"version\":");
+  o.Str(a.kb_version);
+  o.Raw(",\"rules_fired\":");
+  o.StrList(a.rules_fired);
+  o.Raw("}}");
+}
 
-  WriteTextItems(w, "self_care", a.self_care);
-  WriteFollowUp(w, a);
+void internal::AppendStringListJson(const std::vector<std::string_view>& values, std::string* out) {
+  Out o(out, nullptr);
+  o.StrList(values);
+}
 
-  w.Key("safety_net");
-  w.BeginArray();
-  for (const SafetyNetItem& s : a.safety_net) {
-    w.BeginObject();
-    StringField(w, "flag", s.flag);
-    StringField(w, "level", LevelId(s.level));
-    StringField(w, "text", s.text);
-    w.EndObject();
-  }
-  w.EndArray();
+void internal::AppendSafetyNetItemJson(const SafetyNetItem& item, std::string* out) {
+  Out o(out, nullptr);
+  WriteSafetyNetItem(o, item);
+}
 
-  w.Key("unanswered");
-  w.BeginArray();
-  for (const UnansweredItem& u : a.unanswered) {
-    w.BeginObject();
-    StringField(w, "finding", u.finding);
-    StringField(w, "could_reach", LevelId(u.could_reach));
-    StringField(w, "question", u.question);
-    StringArrayField(w, "for_flags", u.for_flags);
-    w.EndObject();
-  }
-  w.EndArray();
-
-  w.Key("knowledge_base");
-  w.BeginObject();
-  StringField(w, "version", a.kb_version);
-  StringArrayField(w, "rules_fired", a.rules_fired);
-  w.EndObject();
-
-  w.EndObject();
+void internal::AppendUnansweredHeadJson(const UnansweredItem& item, std::string* out) {
+  Out o(out, nullptr);
+  WriteUnansweredHead(o, item);
 }
 
 }  // namespace norotriage

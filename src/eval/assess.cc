@@ -76,13 +76,10 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
   a.kb = &kbase;
 
   // Flags and the disposition.
-  fired.clear();
+  fired.resize(kb.flags.size());
+  fired.resize(fast.TrueFlags(v, fired.data()));
   is_fired.assign(kb.flags.size(), 0);
-  for (size_t i = 0; i < kb.flags.size(); ++i) {
-    if (!fast.IsTrue(kb.flags[i].when, v)) continue;
-    fired.push_back(static_cast<uint32_t>(i));
-    is_fired[i] = 1;
-  }
+  for (uint32_t i : fired) is_fired[i] = 1;
   a.flags.reserve(fired.size());
   a.rules_fired.reserve(fired.size() + kb.mechanisms.size());
   for (uint32_t i : fired) {

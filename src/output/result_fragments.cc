@@ -70,7 +70,9 @@ ResultFragments::ResultFragments(const CompiledKb& kb) : kb_(kb) {
     AddString(f.question);
     finding_index_.Insert(f.id.data(), static_cast<uint32_t>(i));
     for (size_t level = 0; level < unanswered_[i].size(); ++level) {
-      AppendUnansweredHeadJson({f.id, static_cast<Level>(level), f.question, {}}, &unanswered_[i][level]);
+      std::string& head = unanswered_[i][level];
+      head.reserve(64 + f.id.size() + f.question.size());  // one allocation for most
+      AppendUnansweredHeadJson({f.id, static_cast<Level>(level), f.question, {}}, &head);
     }
   }
   safety_net_.reserve(kb.flags.size());

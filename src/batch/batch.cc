@@ -17,6 +17,7 @@
 #include <simdjson.h>
 
 #include "compile/compiled_kb.h"
+#include "eval/assess_into.h"
 #include "eval/compact.h"
 #include "norotriage/engine.h"
 #include "output/result_json.h"
@@ -131,6 +132,7 @@ void Process(const KnowledgeBase& kb, const CompactText* compact, Chunk* chunk) 
   out.reserve(chunk->lines.size() * (compact ? 160 : 24 * 1024));
   internal::CompactResult result;  // reused for every line of the chunk
   Request req;                     // likewise
+  Assessment assessment;           // likewise (internal::AssessInto)
   for (size_t i = 0; i < chunk->lines.size(); ++i) {
     const std::string_view line = chunk->line(i);
     if (auto error = ParseRequestInto(kb, line, ParseOptions{}, &req)) {
@@ -151,7 +153,8 @@ void Process(const KnowledgeBase& kb, const CompactText* compact, Chunk* chunk) 
       WriteCompact(req, result, *compact, &out);
     } else {
       ++chunk->results;
-      internal::AppendJson(Assess(kb, req), &out);
+      internal::AssessInto(kb, req, &assessment);
+      internal::AppendJson(assessment, &out);
     }
     out += '\n';
   }

@@ -8,6 +8,7 @@
 
 #include "compile/compiled_kb.h"
 #include "eval/care_plan.h"
+#include "eval/assess_into.h"
 #include "eval/compact.h"
 #include "eval/evaluator.h"
 #include "eval/fast_eval.h"
@@ -56,9 +57,39 @@ std::array<double, internal::kMaxSlots> StaticValues(const CompiledKb& kb, const
   return v;
 }
 
+// Empties *a as a fresh Assessment, but its lists keep their memory (those of
+// the unanswered items too: AssessInto fills them in place). A list not
+// named here is simply made anew.
+void Recycle(Assessment* a) {
+  Assessment fresh;
+  auto keep = [](auto& from, auto& to) {
+    to = std::move(from);
+    to.clear();
+  };
+  keep(a->flags, fresh.flags);
+  keep(a->hydration.because, fresh.hydration.because);
+  keep(a->hydration.sources, fresh.hydration.sources);
+  keep(a->medicines, fresh.medicines);
+  keep(a->mechanisms, fresh.mechanisms);
+  keep(a->pain_types, fresh.pain_types);
+  keep(a->self_care, fresh.self_care);
+  keep(a->expected, fresh.expected);
+  keep(a->review, fresh.review);
+  keep(a->safety_net, fresh.safety_net);
+  keep(a->rules_fired, fresh.rules_fired);
+  fresh.unanswered = std::move(a->unanswered);  // not cleared: its items are reused
+  *a = std::move(fresh);
+}
+
 }  // namespace
 
 Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
+  Assessment a;
+  internal::AssessInto(kbase, request, &a);
+  return a;
+}
+
+void internal::AssessInto(const KnowledgeBase& kbase, const Request& request, Assessment* out) {
   const CompiledKb& kb = kbase.compiled();
   RequestState st;
   internal::PrepareState(kb, request.findings, &st);
@@ -70,7 +101,8 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
   thread_local std::vector<uint32_t> fired;  // indexes of the flags that fired
   thread_local std::vector<uint8_t> is_fired;  // by flag
 
-  Assessment a;
+  Recycle(out);
+  Assessment& a = *out;
   a.ref = request.ref;
   a.kb_version = kb.version;
   a.kb = &kbase;
@@ -156,8 +188,10 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
   // flags (in flag order) its answer could raise.
   thread_local std::vector<std::pair<uint16_t, uint32_t>> raises;  // {finding, flag}, in flag order
   raises.clear();
-  std::array<int8_t, internal::kMaxSlots> reach;
-  reach.fill(-1);
+  // The loader keeps findings below kMaxSlots; the min says so to the compiler.
+  const size_t findings = std::min(kb.findings.size(), internal::kMaxSlots);
+  std::array<int8_t, internal::kMaxSlots> reach;  // valid for the findings of `reached`
+  SlotSet reached;
   std::array<uint32_t, internal::kMaxSlots + 1> first{};  // first[s + 1]: the pairs of finding s, then where they start
   for (size_t i = 0; i < kb.flags.size(); ++i) {
     const auto& f = kb.flags[i];
@@ -168,15 +202,17 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
     if (!e.possible()) continue;
     // Set bits only (GCC's bitset scan): with ~120 findings and dozens of
     // flags a plain loop over every finding was a tenth of Assess.
-    for (size_t s = e.open._Find_first(); s < kb.findings.size(); s = e.open._Find_next(s)) {
+    for (size_t s = e.open._Find_first(); s < findings; s = e.open._Find_next(s)) {
       if (kb.history_slot[s]) continue;  // history is worked out, not asked
-      reach[s] = std::max<int8_t>(reach[s], static_cast<int8_t>(f.level));
+      reach[s] = reached.test(s) ? std::max<int8_t>(reach[s], static_cast<int8_t>(f.level))
+                                 : static_cast<int8_t>(f.level);
+      reached.set(s);
       raises.emplace_back(static_cast<uint16_t>(s), static_cast<uint32_t>(i));
       ++first[s + 1];
     }
   }
   // The flags of each finding side by side, in flag order (a counting sort).
-  for (size_t s = 0; s < kb.findings.size(); ++s) first[s + 1] += first[s];
+  for (size_t s = 0; s < findings; ++s) first[s + 1] += first[s];
   thread_local std::vector<std::string_view> raised;  // for finding s: [first[s], first[s + 1])
   raised.resize(raises.size());
   {
@@ -185,35 +221,36 @@ Assessment Assess(const KnowledgeBase& kbase, const Request& request) {
   }
   // Hydration signs that could raise the status change the fluid plan even
   // when they cannot change the disposition.
-  for (size_t s = 0; s < kb.findings.size(); ++s) {
-    if (derived.hydration_open.test(s) && reach[s] < 0) reach[s] = static_cast<int8_t>(a.disposition);
+  const SlotSet by_hydration = derived.hydration_open & ~reached;
+  for (size_t s = by_hydration._Find_first(); s < findings; s = by_hydration._Find_next(s)) {
+    reach[s] = static_cast<int8_t>(a.disposition);
+    reached.set(s);
   }
   // A question no answer can be given to is not asked: every value breaks a
   // consistency rule (a detail of a complaint answered "no").
   std::array<double, internal::kMaxSlots> answers;
-  std::copy_n(request.findings.data(), kb.findings.size(), answers.begin());
-  size_t listed = 0;
-  for (size_t s = 0; s < kb.findings.size(); ++s) {
-    if (reach[s] < 0) continue;
-    if (fast.refused_answers().EveryAnswerRefused(fast, static_cast<int>(s), answers.data())) {
-      reach[s] = -1;
-    } else {
-      ++listed;
+  std::copy_n(request.findings.data(), findings, answers.begin());
+  std::array<SlotSet, 4> at_level;
+  for (size_t s = reached._Find_first(); s < findings; s = reached._Find_next(s)) {
+    if (!fast.refused_answers().EveryAnswerRefused(fast, static_cast<int>(s), answers.data())) {
+      at_level[reach[s]].set(s);
     }
   }
-  a.unanswered.reserve(listed);
+  // Items are filled in place: a recycled assessment's items keep the memory
+  // of their lists. Each is assigned whole, so nothing of the last one stays.
+  a.unanswered.reserve(at_level[0].count() + at_level[1].count() + at_level[2].count() + at_level[3].count());
+  size_t n = 0;
   for (int level = 3; level >= 0; --level) {
-    for (size_t s = 0; s < kb.findings.size(); ++s) {
-      if (reach[s] != level) continue;
-      UnansweredItem u;
-      u.finding = kb.findings[s].id;
-      u.could_reach = static_cast<Level>(level);
-      u.question = kb.findings[s].question;
-      u.for_flags.assign(raised.begin() + first[s], raised.begin() + first[s + 1]);
-      a.unanswered.push_back(std::move(u));
+    const SlotSet& set = at_level[level];
+    for (size_t s = set._Find_first(); s < findings; s = set._Find_next(s)) {
+      if (n == a.unanswered.size()) a.unanswered.emplace_back();
+      UnansweredItem& u = a.unanswered[n++];
+      std::vector<std::string_view> for_flags = std::move(u.for_flags);
+      for_flags.assign(raised.begin() + first[s], raised.begin() + first[s + 1]);
+      u = UnansweredItem{kb.findings[s].id, static_cast<Level>(level), kb.findings[s].question, std::move(for_flags)};
     }
   }
-  return a;
+  a.unanswered.resize(n);
 }
 
 void internal::AssessCompactInto(const CompiledKb& kb, const Findings& findings, CompactResult* out) {

@@ -198,7 +198,7 @@ void internal::AssessInto(const KnowledgeBase& kbase, const Request& request, As
     if (is_fired[i] || f.level <= a.disposition) continue;
     // Not possible() without the work of Explain: false, and never soft.
     if (!fast.CanBeSoft(f.when) && fast.IsFalse(f.when, v)) continue;
-    Explained e = internal::Explain(kb, f.when, v, derived);
+    Explained e = internal::ExplainOpen(kb, f.when, v, derived);
     if (!e.possible()) continue;
     // Set bits only (GCC's bitset scan): with ~120 findings and dozens of
     // flags a plain loop over every finding was a tenth of Assess.

@@ -9,6 +9,8 @@
 //   BM_ParseAssessJson                  request JSON text -> ParseRequest -> Assess -> ToJson
 //   BM_ToJson                           ToJson alone, on assessments made beforehand
 //   BM_LoadKnowledgeBase                LoadBuiltin: parse, validate and compile the YAML
+//   BM_RenderResultFragments            rendering the knowledge base's texts as JSON, which the
+//                                       first ToJson of a knowledge base does (start-up of assess --json)
 //
 // Each iteration of the others handles one request of a fixed set of eight,
 // in turn; items_per_second is requests per second. scripts/bench.sh reports
@@ -31,6 +33,7 @@
 #include "eval/request_state.h"
 #include "norotriage/engine.h"
 #include "norotriage/knowledge_base.h"
+#include "output/result_fragments.h"
 #include "tests/request_generator.h"
 
 namespace norotriage {
@@ -229,6 +232,17 @@ void BM_LoadKnowledgeBase(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_LoadKnowledgeBase)->Unit(benchmark::kMicrosecond);
+
+void BM_RenderResultFragments(benchmark::State& state) {
+  const Fixture& f = GetFixture();
+  if (!FixtureOk(state, f)) return;
+  for (auto _ : state) {
+    internal::ResultFragments fragments(f.kb->compiled());
+    benchmark::DoNotOptimize(fragments);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RenderResultFragments)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace norotriage

@@ -3,7 +3,8 @@
 // requests with findings dropped, for more unknowns), every rule condition of
 // the built-in knowledge base has the same three-valued value, IsTrue and
 // IsFalse agree with it, TrueFlags lists exactly the true flags, and the
-// compact medicine advice is the full assessment's. Also the
+// compact medicine advice is the full assessment's; ExplainOpen is Explain
+// less `why`. Also the
 // finding-id table (compile/finding_table.h) against KnowledgeBase::FindingIndex.
 #include <cmath>
 #include <string>
@@ -116,6 +117,35 @@ TEST(FastEvalTest, AgreesWithPostfixEvalOnGeneratedRequests) {
 // The filter in front of TrueFlags and FirstTrueConsistencyRule never drops
 // a true condition: both give what evaluating every condition gives, also on
 // values no valid request has (which the consistency rules reject).
+// ExplainOpen (the unanswered questions' Explain) is Explain less `why`.
+TEST(FastEvalTest, ExplainOpenIsExplainWithoutWhy) {
+  const KnowledgeBase& kbase = Kb();
+  const CompiledKb& kb = kbase.compiled();
+  const std::vector<Cond> conds = AllConditions(kb);
+  const testing::RequestGenerator gen(kb);
+  Rng rng(20261207);
+  int soft = 0, open = 0;
+  for (int n = 0; n < 1000; ++n) {
+    auto req = ParseRequest(kbase, testing::ToRequestJson(kb, gen.Generate(rng)), ParseOptions{.require_age = false});
+    if (!req.ok()) continue;
+    internal::RequestState st;
+    internal::PrepareState(kb, req.value().findings, &st);
+    const internal::DerivedInfo derived = internal::ExplainDerived(kb, st);
+    for (Cond c : conds) {
+      const internal::Explained want = internal::Explain(kb, c, st.values.data(), derived);
+      const internal::Explained got = internal::ExplainOpen(kb, c, st.values.data(), derived);
+      ASSERT_EQ(got.value, want.value) << "condition at " << c.begin << ", request " << n;
+      ASSERT_EQ(got.soft, want.soft) << "condition at " << c.begin << ", request " << n;
+      ASSERT_EQ(got.open, want.open) << "condition at " << c.begin << ", request " << n;
+      ASSERT_TRUE(got.why.none());
+      soft += want.soft;
+      open += want.open.any();
+    }
+  }
+  EXPECT_GT(soft, 0);  // the cases that matter were met
+  EXPECT_GT(open, 1000);
+}
+
 TEST(FastEvalTest, ConditionFiltersMissNothing) {
   auto kb = KnowledgeBase::LoadBuiltin();
   ASSERT_TRUE(kb.ok()) << kb.status().ToString();

@@ -1,7 +1,8 @@
 // The result of one assessment (spec/result.md), as plain data.
 //
 // Text fields are views into the KnowledgeBase that produced the assessment:
-// REQUIRES that knowledge base to outlive the Assessment. Lists are in the
+// REQUIRES that knowledge base to outlive the Assessment (and, when `kb` is
+// set, to be the one it names). Lists are in the
 // order the spec gives (flags highest level first; unanswered highest
 // reachable disposition first).
 #ifndef NOROTRIAGE_ASSESSMENT_H_
@@ -14,6 +15,8 @@
 #include <vector>
 
 namespace norotriage {
+
+class KnowledgeBase;
 
 // DO NOT RENUMBER: ordered, compared and stored.
 enum class Level { kSelfCare = 0, kRoutine = 1, kUrgent = 2, kEmergency = 3 };
@@ -138,6 +141,10 @@ struct Assessment {
   std::vector<UnansweredItem> unanswered;
   std::string_view kb_version;
   std::vector<std::string_view> rules_fired;
+  // The knowledge base whose texts the views above show, set by Assess; null
+  // for an assessment built by hand. Borrowed. Writers use it to copy those
+  // texts ready-rendered (ToJson); what they write is the same without it.
+  const KnowledgeBase* kb = nullptr;
 };
 
 }  // namespace norotriage

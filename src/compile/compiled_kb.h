@@ -180,24 +180,46 @@ struct StringHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
-class FastProgram;  // eval/fast_eval.h
+class FastProgram;       // eval/fast_eval.h
+class ResultFragments;   // output/result_fragments.h
 
-// Where FastOf (eval/fast_eval.h) keeps the fast form of the conditions, built
-// from the rest of the CompiledKb on first use. It is not part of the image
-// (kb/kb_image.cc). A copy or an assignment leaves it empty, so a copy that is
-// changed afterwards (tests compile into one) never uses a stale form.
-struct FastCache {
-  FastCache() = default;
-  FastCache(const FastCache&) {}
-  FastCache& operator=(const FastCache&) {
-    std::lock_guard lock(mu);
-    ptr.store(nullptr);
-    owner.reset();
+// Something worked out from the rest of a CompiledKb on first use and kept
+// with it: the fast form of the conditions (FastOf, eval/fast_eval.h), the
+// knowledge base's texts rendered as JSON (FragmentsOf,
+// output/result_fragments.h). It is not part of the image (kb/kb_image.cc). A
+// copy or an assignment leaves it empty, so a copy that is changed afterwards
+// (tests compile into one) never uses a stale form.
+//
+// Thread safety: Get may be called from any number of threads at once; the
+// first call builds, the others wait for it.
+template <typename T>
+class DerivedCache {
+ public:
+  DerivedCache() = default;
+  DerivedCache(const DerivedCache&) {}
+  DerivedCache& operator=(const DerivedCache&) {
+    std::lock_guard lock(mu_);
+    ptr_.store(nullptr);
+    owner_.reset();
     return *this;
   }
-  std::mutex mu;                              // guards building
-  std::atomic<const FastProgram*> ptr{nullptr};  // owner.get() once built
-  std::shared_ptr<const FastProgram> owner;
+
+  // The kept value; on the first call, what build() returns
+  // (a std::shared_ptr<const T>, never null).
+  template <typename Build>
+  const T& Get(Build build) {
+    if (const T* p = ptr_.load(std::memory_order_acquire)) return *p;
+    std::lock_guard lock(mu_);
+    if (const T* p = ptr_.load(std::memory_order_relaxed)) return *p;
+    owner_ = build();
+    ptr_.store(owner_.get(), std::memory_order_release);
+    return *owner_;
+  }
+
+ private:
+  std::mutex mu_;                        // guards building
+  std::atomic<const T*> ptr_{nullptr};   // owner_.get() once built
+  std::shared_ptr<const T> owner_;
 };
 
 struct DispositionText {
@@ -252,7 +274,9 @@ struct CompiledKb {
   // ConditionText; only the review pack uses it.
   std::vector<std::pair<uint32_t, std::string>> condition_text;
 
-  mutable FastCache fast_cache;  // derived on first use; see FastCache
+  // Derived on first use; see DerivedCache.
+  mutable DerivedCache<FastProgram> fast_cache;
+  mutable DerivedCache<ResultFragments> result_fragments;
 };
 
 // The source text of condition `c` as written in the knowledge base, or ""

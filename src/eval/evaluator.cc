@@ -105,7 +105,7 @@ Tri Eval(const Program& prog, Cond cond, const double* values) {
 namespace {
 
 // The findings behind a slot: derived slots stand for the findings they use.
-void SlotWhy(const CompiledKb& kb, int slot, const DerivedInfo& d, SlotSet* out) {
+[[gnu::always_inline]] inline void SlotWhy(const CompiledKb& kb, int slot, const DerivedInfo& d, SlotSet* out) {
   if (slot == kb.hydration_slot) {
     *out |= d.hydration_why;
   } else if (slot == kb.weight_loss_slot) {
@@ -116,7 +116,8 @@ void SlotWhy(const CompiledKb& kb, int slot, const DerivedInfo& d, SlotSet* out)
   }
 }
 
-void SlotOpen(const CompiledKb& kb, int slot, const double* v, const DerivedInfo& d, SlotSet* out) {
+[[gnu::always_inline]] inline void SlotOpen(const CompiledKb& kb, int slot, const double* v, const DerivedInfo& d,
+                                            SlotSet* out) {
   if (slot == kb.hydration_slot) {
     *out |= d.hydration_open;
   } else if (slot == kb.weight_loss_slot) {
@@ -127,9 +128,10 @@ void SlotOpen(const CompiledKb& kb, int slot, const double* v, const DerivedInfo
   }
 }
 
-}  // namespace
-
-Explained Explain(const CompiledKb& kb, Cond cond, const double* values, const DerivedInfo& derived) {
+// Explain, and with kWhy false ExplainOpen: the same walk, less every use of
+// `why` (value, soft and open never read it).
+template <bool kWhy>
+Explained ExplainImpl(const CompiledKb& kb, Cond cond, const double* values, const DerivedInfo& derived) {
   const Program& prog = kb.program;
   // Reused per thread: a fresh array would zero 64 bitset pairs on every call.
   thread_local Explained stack[kMaxStack];
@@ -137,16 +139,22 @@ Explained Explain(const CompiledKb& kb, Cond cond, const double* values, const D
   for (uint32_t pc = cond.begin; pc < cond.end; ++pc) {
     const Instr& in = prog.code[pc];
     if (IsLeaf(in.op)) {
-      Explained e;
+      Explained& e = stack[sp++];  // built in place: an entry is 72 bytes
       e.value = Leaf(prog, in, values);
+      e.soft = false;
+      e.why.reset();
+      e.open.reset();
       if (in.op == Op::kSum) {
         for (int i = 0; i < in.n; ++i) {
           int s = prog.sum_slots[in.slot + i];
-          if (e.value != kUnknown) SlotWhy(kb, s, derived, &e.why);
-          else SlotOpen(kb, s, values, derived, &e.open);
+          if (e.value == kUnknown) {
+            SlotOpen(kb, s, values, derived, &e.open);
+          } else if constexpr (kWhy) {
+            SlotWhy(kb, s, derived, &e.why);
+          }
         }
       } else if (e.value != kUnknown) {
-        SlotWhy(kb, in.slot, derived, &e.why);
+        if constexpr (kWhy) SlotWhy(kb, in.slot, derived, &e.why);
       } else {
         SlotOpen(kb, in.slot, values, derived, &e.open);
       }
@@ -159,7 +167,6 @@ Explained Explain(const CompiledKb& kb, Cond cond, const double* values, const D
         }
         if (e.soft) e.open = derived.hydration_open;
       }
-      stack[sp++] = e;
       continue;
     }
     if (in.op == Op::kNot) {
@@ -182,22 +189,24 @@ Explained Explain(const CompiledKb& kb, Cond cond, const double* values, const D
         hard_false = hard_false || (args[i].value == kFalse && !args[i].soft);
       }
       if (r.value == kTrue) {
-        for (int i = 0; i < n; ++i) r.why |= args[i].why;
+        if constexpr (kWhy) for (int i = 0; i < n; ++i) r.why |= args[i].why;
       } else if (hard_false) {
-        for (int i = 0; i < n; ++i) if (args[i].value == kFalse && !args[i].soft) r.why |= args[i].why;
+        if constexpr (kWhy) {
+          for (int i = 0; i < n; ++i) if (args[i].value == kFalse && !args[i].soft) r.why |= args[i].why;
+        }
       } else {
         for (int i = 0; i < n; ++i) if (args[i].value != kTrue) r.open |= args[i].open;
         r.soft = r.value == kFalse;
-        for (int i = 0; i < n; ++i) r.why |= args[i].why;
+        if constexpr (kWhy) for (int i = 0; i < n; ++i) r.why |= args[i].why;
       }
     } else if (in.op == Op::kOr) {
       r.value = kFalse;
       for (int i = 0; i < n; ++i) r.value = std::max(r.value, args[i].value);
       if (r.value == kTrue) {
-        for (int i = 0; i < n; ++i) if (args[i].value == kTrue) r.why |= args[i].why;
+        if constexpr (kWhy) for (int i = 0; i < n; ++i) if (args[i].value == kTrue) r.why |= args[i].why;
       } else {
         for (int i = 0; i < n; ++i) {
-          r.why |= args[i].why;
+          if constexpr (kWhy) r.why |= args[i].why;
           r.open |= args[i].open;
           r.soft = r.soft || args[i].soft;
         }
@@ -212,21 +221,31 @@ Explained Explain(const CompiledKb& kb, Cond cond, const double* values, const D
       }
       r.value = t >= in.k ? kTrue : (t + u >= in.k ? kUnknown : kFalse);
       if (r.value == kTrue) {
-        for (int i = 0; i < n; ++i) if (args[i].value == kTrue) r.why |= args[i].why;
+        if constexpr (kWhy) for (int i = 0; i < n; ++i) if (args[i].value == kTrue) r.why |= args[i].why;
       } else if (t + u + s >= in.k) {
         r.soft = r.value == kFalse;
         for (int i = 0; i < n; ++i) {
-          r.why |= args[i].why;
+          if constexpr (kWhy) r.why |= args[i].why;
           if (args[i].value != kTrue) r.open |= args[i].open;
         }
       } else {
-        for (int i = 0; i < n; ++i) if (args[i].value == kFalse) r.why |= args[i].why;
+        if constexpr (kWhy) for (int i = 0; i < n; ++i) if (args[i].value == kFalse) r.why |= args[i].why;
       }
     }
     sp -= n;
     stack[sp++] = r;
   }
   return sp == 1 ? stack[0] : Explained{};
+}
+
+}  // namespace
+
+Explained Explain(const CompiledKb& kb, Cond cond, const double* values, const DerivedInfo& derived) {
+  return ExplainImpl<true>(kb, cond, values, derived);
+}
+
+Explained ExplainOpen(const CompiledKb& kb, Cond cond, const double* values, const DerivedInfo& derived) {
+  return ExplainImpl<false>(kb, cond, values, derived);
 }
 
 }  // namespace norotriage::internal

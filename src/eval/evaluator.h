@@ -33,6 +33,9 @@ struct Explained {
 Tri Eval(const Program& prog, Cond cond, const double* values);
 
 Explained Explain(const CompiledKb& kb, Cond cond, const double* values, const DerivedInfo& derived);
+// Explain without `why` (left empty; value, soft and open as Explain's), for
+// callers that ask only what could still change: the unanswered questions.
+Explained ExplainOpen(const CompiledKb& kb, Cond cond, const double* values, const DerivedInfo& derived);
 
 }  // namespace norotriage::internal
 

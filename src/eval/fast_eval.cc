@@ -518,13 +518,7 @@ bool FastProgram::CanBeSoft(Cond cond) const {
 }
 
 const FastProgram& FastOf(const CompiledKb& kb) {
-  FastCache& cache = kb.fast_cache;
-  if (const FastProgram* p = cache.ptr.load(std::memory_order_acquire)) return *p;
-  std::lock_guard lock(cache.mu);
-  if (const FastProgram* p = cache.ptr.load(std::memory_order_relaxed)) return *p;
-  cache.owner = std::make_shared<const FastProgram>(kb);
-  cache.ptr.store(cache.owner.get(), std::memory_order_release);
-  return *cache.owner;
+  return kb.fast_cache.Get([&] { return std::make_shared<const FastProgram>(kb); });
 }
 
 }  // namespace norotriage::internal

@@ -44,7 +44,7 @@ void FillHydration(const CompiledKb& kb, const RequestState& st, const DerivedIn
   out->plan = static_cast<char>('A' + plan);
   out->status_text = h.status_text[plan];
   out->plan_text = h.plan_text[plan];
-  for (const auto& s : h.sources) out->sources.push_back(s);
+  out->sources.assign(h.sources.begin(), h.sources.end());
   for (size_t i = 0; i < kb.findings.size(); ++i) {
     // Only findings the request gave: not those read as `otherwise` because
     // they do not apply (an adult's tears are never asked).

@@ -122,22 +122,28 @@ Advice MedicineAdviceOf(const CompiledKb& kb, size_t index, const RequestState& 
 
 void FillMedicines(const CompiledKb& kb, const RequestState& st, std::vector<MedicineResult>* out) {
   const double fluids_down = st.values[kb.keeps_fluids_down_slot];
+  out->reserve(out->size() + kb.medicines.size());
+  // The reasons are gathered here and copied once into the result: one
+  // allocation per listed medicine, none for one not listed.
+  thread_local std::vector<std::string_view> reasons;
   for (const MedicineRule& m : kb.medicines) {
-    MedicineResult r;
-    Verdict v = Judge(kb, m, st, &r.reasons);
+    reasons.clear();
+    Verdict v = Judge(kb, m, st, &reasons);
     if (!v.listed) continue;
+    MedicineResult r;
     r.id = m.id;
     r.name = m.name;
     r.advice = v.advice;
     r.dose = DoseFor(kb, m, st, v.advice);
     if (!r.dose && m.dose.present && v.advice != Advice::kAvoid) r.dose_text = m.no_weight_text;
     if (fluids_down == 0 && !m.not_kept_down_text.empty() && v.advice != Advice::kAvoid) {
-      r.reasons.push_back(m.not_kept_down_text);
+      reasons.push_back(m.not_kept_down_text);
     }
     if (v.advice != Advice::kAvoid) {
-      for (const auto& note : m.notes) r.reasons.push_back(note);
+      for (const auto& note : m.notes) reasons.push_back(note);
     }
-    for (const auto& s : m.sources) r.sources.push_back(s);
+    r.reasons.assign(reasons.begin(), reasons.end());
+    r.sources.assign(m.sources.begin(), m.sources.end());
     out->push_back(std::move(r));
   }
 }

@@ -117,7 +117,7 @@ void JsonWriter::Key(std::string_view key) {
   assert(depth_ > 0 && !after_key_);
   assert(depth_ > kTrackedDepth || ((object_bits_ >> (depth_ - 1)) & 1u) != 0);
   if (need_comma_) out_->push_back(',');
-  AppendQuoted(key);
+  AppendJsonString(key, out_);
   out_->push_back(':');
   need_comma_ = false;
   after_key_ = true;
@@ -125,28 +125,17 @@ void JsonWriter::Key(std::string_view key) {
 
 void JsonWriter::String(std::string_view value) {
   BeforeValue();
-  AppendQuoted(value);
+  AppendJsonString(value, out_);
 }
 
 void JsonWriter::Int(long long value) {
   BeforeValue();
-  char buf[24];  // 20 digits and a sign
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
-  (void)ec;  // cannot fail: the buffer fits every long long
-  out_->append(buf, end);
+  AppendJsonInt(value, out_);
 }
 
 void JsonWriter::Double(double value) {
   BeforeValue();
-  if (!std::isfinite(value)) {
-    out_->append("null");
-    return;
-  }
-  // fmt's "{}" is the shortest round-trip form (Dragonbox), and its output
-  // ("3", "0.1", "1e+21", "-0") is always a valid JSON number for finite input.
-  char buf[32];  // the longest shortest form is 24 chars (-2.2250738585072014e-308)
-  const auto result = fmt::format_to_n(buf, sizeof buf, "{}", value);
-  out_->append(buf, result.out);
+  AppendJsonDouble(value, out_);
 }
 
 void JsonWriter::Bool(bool value) {
@@ -159,9 +148,28 @@ void JsonWriter::Null() {
   out_->append("null");
 }
 
-void JsonWriter::AppendQuoted(std::string_view s) {
+void AppendJsonInt(long long value, std::string* out) {
+  char buf[24];  // 20 digits and a sign
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  (void)ec;  // cannot fail: the buffer fits every long long
+  out->append(buf, end);
+}
+
+void AppendJsonDouble(double value, std::string* out) {
+  if (!std::isfinite(value)) {
+    out->append("null");
+    return;
+  }
+  // fmt's "{}" is the shortest round-trip form (Dragonbox), and its output
+  // ("3", "0.1", "1e+21", "-0") is always a valid JSON number for finite input.
+  char buf[32];  // the longest shortest form is 24 chars (-2.2250738585072014e-308)
+  const auto result = fmt::format_to_n(buf, sizeof buf, "{}", value);
+  out->append(buf, result.out);
+}
+
+void AppendJsonString(std::string_view s, std::string* out_text) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string& out = *out_;
+  std::string& out = *out_text;
   // Copy runs of bytes that need no escaping in one append: most text is
   // plain ASCII, so this is usually one scan and one copy.
   size_t i = SkipPlain(s, 0);

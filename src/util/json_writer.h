@@ -40,6 +40,14 @@
 
 namespace norotriage::internal {
 
+// The JSON text of one value, appended to *out, byte for byte what
+// JsonWriter::String, Int and Double write for it (without the comma a writer
+// puts before a value). For writers that lay out fixed structure themselves
+// (src/output/result_json.cc). REQUIRES: out is not null.
+void AppendJsonString(std::string_view value, std::string* out);
+void AppendJsonInt(long long value, std::string* out);
+void AppendJsonDouble(double value, std::string* out);
+
 class JsonWriter {
  public:
   // Appends to `*out`, keeping what is already there. `out` is borrowed:
@@ -74,7 +82,6 @@ class JsonWriter {
   void BeforeValue();
   void Open(char bracket, bool is_object);
   void Close(char bracket, bool is_object);
-  void AppendQuoted(std::string_view s);
 
   std::string* out_;             // borrowed; never null
   bool need_comma_ = false;      // a value was written at this level and no Key since

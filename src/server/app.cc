@@ -32,9 +32,15 @@
 namespace norotriage::server {
 namespace {
 
+// 16 lower-case hex digits of a per-thread mt19937_64 (as "{:016x}" would
+// print them, without fmt's parsing of the format per request).
 std::string NewRequestId() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
-  return fmt::format("{:016x}", rng());
+  static constexpr char kHex[] = "0123456789abcdef";
+  uint64_t v = rng();
+  std::string id(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) id[i] = kHex[v & 15];
+  return id;
 }
 
 // The methods the service answers at all; others known to HTTP get 405.

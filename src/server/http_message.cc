@@ -134,9 +134,11 @@ std::string PercentDecode(std::string_view s) {
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
   };
-  std::string out;
+  const size_t first = s.find('%');
+  if (first == std::string_view::npos) return std::string(s);  // most paths: nothing to decode
+  std::string out(s.substr(0, first));
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (size_t i = first; i < s.size(); ++i) {
     if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
       out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
       i += 2;

@@ -59,12 +59,20 @@ cmake --build "$BUILD_DIR" -j"$(nproc)" --target norotriage norotriage_bench nor
 # The machine and the build, for the report.
 {
   commit="unknown"
-  if [ -f .git/HEAD ]; then  # read the files: no git needed
-    head_ref="$(cat .git/HEAD)"
+  # Read the files: no git needed. In a linked worktree .git is a file
+  # ("gitdir: DIR"): HEAD is in DIR, the refs in the common directory.
+  git_dir=.git common_dir=.git
+  if [ -f .git ]; then
+    git_dir="$(sed -n 's/^gitdir: //p' .git)"
+    common_dir="$git_dir"
+    [ -f "$git_dir/commondir" ] && common_dir="$git_dir/$(cat "$git_dir/commondir")"
+  fi
+  if [ -f "$git_dir/HEAD" ]; then
+    head_ref="$(cat "$git_dir/HEAD")"
     if [[ "$head_ref" == ref:* ]]; then
       ref="${head_ref#ref: }"
-      if [ -f ".git/$ref" ]; then commit="$(cat ".git/$ref")"
-      elif [ -f .git/packed-refs ]; then commit="$(awk -v r="$ref" '$2 == r {print $1}' .git/packed-refs)"; fi
+      if [ -f "$common_dir/$ref" ]; then commit="$(cat "$common_dir/$ref")"
+      elif [ -f "$common_dir/packed-refs" ]; then commit="$(awk -v r="$ref" '$2 == r {print $1}' "$common_dir/packed-refs")"; fi
     else
       commit="$head_ref"
     fi

@@ -12,8 +12,10 @@
 #   3. peer      npm json-rules-engine on the exported flag rules, on the first
 #                BENCH_PEER_LINES of the same file, checked line by line (bench/peer)
 #   4. http      wrk on POST /v1/assess of `norotriage serve`, and on nginx
-#                answering the same body (bench/http), loopback only; then
-#                GET /v1/openapi.json on both (the HTTP layer alone)
+#                answering the same body, loopback only; then GET
+#                /v1/openapi.json on both (the HTTP layer alone); then GET
+#                /healthz while HTTP_IDLE idle connections are held open
+#                (bench/http/run.sh)
 #   5. start-up  hyperfine on `norotriage assess FILE`
 #
 # Environment (all optional):
@@ -24,6 +26,7 @@
 #   BENCH_LINES         generated requests (1000000)
 #   BENCH_PEER_LINES    requests run through json-rules-engine (20000)
 #   BENCH_HTTP_SECONDS  length of each wrk run (10)
+#   BENCH_HTTP_IDLE     idle connections held open during the /healthz run (10000)
 #   BENCH_DOC           the report to write (docs/performance.md; none when BENCH_ONLY is set); "-": none
 #
 # Exits non-zero when a benchmark fails to run or json-rules-engine disagrees
@@ -38,6 +41,7 @@ FULL_REPEAT="${BENCH_FULL_REPEAT:-1}"
 LINES="${BENCH_LINES:-1000000}"
 PEER_LINES="${BENCH_PEER_LINES:-20000}"
 HTTP_SECONDS="${BENCH_HTTP_SECONDS:-10}"
+HTTP_IDLE="${BENCH_HTTP_IDLE:-10000}"
 # A partial run (BENCH_ONLY) writes no report unless BENCH_DOC names one.
 if [ -n "${BENCH_ONLY:-}" ]; then DOC="${BENCH_DOC:--}"; else DOC="${BENCH_DOC:-docs/performance.md}"; fi
 OUT="$BUILD_DIR/bench"
@@ -48,16 +52,6 @@ want() { [[ " $ONLY " == *" $1 "* ]]; }
 say() { printf '\n== %s\n' "$*" >&2; }
 skip() { printf '%s\n' "$2" > "$OUT/$1.skipped"; echo "bench: $1 not run: $2" >&2; }
 
-# Processes this script started, stopped by id on exit.
-PIDS=()
-TMP="$(mktemp -d /tmp/norotriage-bench.XXXXXX)"
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
 mkdir -p "$OUT"
 rm -f "$OUT"/*.skipped "$OUT"/*.txt "$OUT"/*.json
 cmake --build "$BUILD_DIR" -j"$(nproc)" --target norotriage norotriage_bench norotriage_gen norotriage_parse_only >&2
@@ -65,12 +59,20 @@ cmake --build "$BUILD_DIR" -j"$(nproc)" --target norotriage norotriage_bench nor
 # The machine and the build, for the report.
 {
   commit="unknown"
-  if [ -f .git/HEAD ]; then  # read the files: no git needed
-    head_ref="$(cat .git/HEAD)"
+  # Read the files: no git needed. In a linked worktree .git is a file
+  # ("gitdir: DIR"): HEAD is in DIR, the refs in the common directory.
+  git_dir=.git common_dir=.git
+  if [ -f .git ]; then
+    git_dir="$(sed -n 's/^gitdir: //p' .git)"
+    common_dir="$git_dir"
+    [ -f "$git_dir/commondir" ] && common_dir="$git_dir/$(cat "$git_dir/commondir")"
+  fi
+  if [ -f "$git_dir/HEAD" ]; then
+    head_ref="$(cat "$git_dir/HEAD")"
     if [[ "$head_ref" == ref:* ]]; then
       ref="${head_ref#ref: }"
-      if [ -f ".git/$ref" ]; then commit="$(cat ".git/$ref")"
-      elif [ -f .git/packed-refs ]; then commit="$(awk -v r="$ref" '$2 == r {print $1}' .git/packed-refs)"; fi
+      if [ -f "$common_dir/$ref" ]; then commit="$(cat "$common_dir/$ref")"
+      elif [ -f "$common_dir/packed-refs" ]; then commit="$(awk -v r="$ref" '$2 == r {print $1}' "$common_dir/packed-refs")"; fi
     else
       commit="$head_ref"
     fi
@@ -149,67 +151,16 @@ if want peer; then
     --work "$OUT/peer" --json "$OUT/peer.json" | tee "$OUT/peer.txt" >&2
 fi
 
-# A free loopback port (there is a small race until the server binds it).
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# 4. HTTP: norotriage serve against nginx, same machine, same run.
+# 4. HTTP: norotriage serve against nginx, same machine, same run (bench/http/run.sh).
 if want http; then
-  say "http: wrk, ${HTTP_SECONDS}s each, 2 threads, 64 connections"
+  say "http: wrk, ${HTTP_SECONDS}s each, 2 threads, 64 connections; $HTTP_IDLE idle connections"
   if ! "$BIN" serve --help > /dev/null 2>&1; then
     skip http "'norotriage serve' does not exist in this build"
   elif ! command -v wrk > /dev/null || ! command -v nginx > /dev/null; then
     skip http "wrk or nginx is not installed (scripts/setup.sh installs them)"
   else
-    # norotriage: one worker thread per connection, so as many as wrk opens.
-    : > "$TMP/serve.out"
-    "$BIN" serve --host 127.0.0.1 --port 0 --threads 64 --db "$TMP/episodes.db" \
-      > "$TMP/serve.out" 2> /dev/null &
-    PIDS+=($!)
-    url=""
-    for _ in $(seq 100); do
-      url="$(sed -n 's/^norotriage listening on \(http:[^ ]*\).*/\1/p' "$TMP/serve.out" || true)"
-      [ -n "$url" ] && break
-      sleep 0.1
-    done
-    [ -n "$url" ] || { echo "bench: norotriage serve did not start" >&2; exit 1; }
-    url="${url%/}/v1/assess"
-    # nginx answers with norotriage's own answer to the same request.
-    mkdir -p "$TMP/nginx/html"
-    chmod 755 "$TMP" "$TMP/nginx" "$TMP/nginx/html"
-    code="$(curl -s -o "$TMP/nginx/html/assess.json" -w '%{http_code}' -X POST \
-      -H 'Content-Type: application/json' --data-binary "@$REQUEST_FILE" "$url")"
-    [ "$code" = 200 ] || { echo "bench: POST $url answered $code" >&2; exit 1; }
-    # The HTTP layer alone: a fixed document both servers send as it is.
-    doc_url="${url%/v1/assess}/v1/openapi.json"
-    curl -sf -o "$TMP/nginx/html/openapi.json" "$doc_url"
-    chmod 644 "$TMP/nginx/html/assess.json" "$TMP/nginx/html/openapi.json"
-    port="$(free_port)"
-    sed -e "s|@PREFIX@|$TMP/nginx|g" -e "s|@PORT@|$port|g" bench/http/nginx.conf > "$TMP/nginx/nginx.conf"
-    nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" &
-    PIDS+=($!)
-    nginx_url="http://127.0.0.1:$port/v1/assess"
-    for _ in $(seq 100); do
-      curl -s -o /dev/null -X POST --data-binary "@$REQUEST_FILE" "$nginx_url" && break
-      sleep 0.1
-    done
-    wc -c < "$TMP/nginx/html/assess.json" > "$OUT/http-body-bytes.txt"
-    wc -c < "$TMP/nginx/html/openapi.json" > "$OUT/http-doc-bytes.txt"
-    # POST /v1/assess (the product), then GET of the fixed document (the HTTP
-    # layer alone: no assessment), each on norotriage and on nginx.
-    for run in norotriage nginx norotriage-doc nginx-doc; do
-      case "$run" in
-        norotriage) u="$url" body="$REQUEST_FILE" ;;
-        nginx) u="$nginx_url" body="$REQUEST_FILE" ;;
-        norotriage-doc) u="$doc_url" body="" ;;
-        nginx-doc) u="http://127.0.0.1:$port/v1/openapi.json" body="" ;;
-      esac
-      BODY="$body" wrk -t2 -c64 -d"${HTTP_SECONDS}s" --latency -s bench/http/post.lua "$u" \
-        > "$OUT/http-$run.txt"
-      tail -n 1 "$OUT/http-$run.txt" > "$OUT/http-$run.json"
-      grep -E 'Requests/sec|Latency  ' "$OUT/http-$run.txt" | sed "s/^/$run: /" >&2
-    done
+    bash bench/http/run.sh --bin "$BIN" --out "$OUT" --request "$REQUEST_FILE" \
+      --seconds "$HTTP_SECONDS" --idle "$HTTP_IDLE"
   fi
 fi
 

@@ -1,18 +1,27 @@
 #include "server/http_message.h"
 
-#include <cctype>
 #include <string>
 
 #include <fmt/format.h>
 
 namespace norotriage::server {
 
+namespace {
+
+// ASCII only, inline: std::tolower is a call into libc per byte, and header
+// names are ASCII tokens.
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Room for the fields of a typical request or response, so that a list is
+// not grown 1, 2, 4, 8 field by field.
+constexpr size_t kFieldsReserved = 8;
+
+}  // namespace
+
 bool EqualsNoCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
+    if (a[i] != b[i] && AsciiLower(a[i]) != AsciiLower(b[i])) return false;
   }
   return true;
 }
@@ -33,10 +42,11 @@ bool HttpHeaders::Has(std::string_view name) const {
 
 void HttpHeaders::Set(std::string_view name, std::string_view value) {
   Erase(name);
-  fields_.emplace_back(std::string(name), std::string(value));
+  Add(name, value);
 }
 
 void HttpHeaders::Add(std::string_view name, std::string_view value) {
+  if (fields_.capacity() == 0) fields_.reserve(kFieldsReserved);
   fields_.emplace_back(std::string(name), std::string(value));
 }
 
@@ -93,7 +103,11 @@ std::string SerializeHead(const HttpResponse& res, bool close) {
   std::string out;
   out.reserve(256 + res.headers.size() * 48);
   out += "HTTP/1.1 ";
-  fmt::format_to(std::back_inserter(out), "{} {}\r\n", res.status, ReasonPhrase(res.status));
+  const fmt::format_int status(res.status);
+  out.append(status.data(), status.size());
+  out += ' ';
+  out += ReasonPhrase(res.status);
+  out += "\r\n";
   for (const auto& [name, value] : res.headers) {
     if (EqualsNoCase(name, "Content-Length") || (close && EqualsNoCase(name, "Connection"))) continue;
     out += name;
@@ -102,7 +116,12 @@ std::string SerializeHead(const HttpResponse& res, bool close) {
     out += "\r\n";
   }
   const bool bodiless = res.status < 200 || res.status == 204 || res.status == 304;
-  if (!bodiless) fmt::format_to(std::back_inserter(out), "Content-Length: {}\r\n", res.content().size());
+  if (!bodiless) {
+    out += "Content-Length: ";
+    const fmt::format_int length(res.content().size());
+    out.append(length.data(), length.size());
+    out += "\r\n";
+  }
   if (close) out += "Connection: close\r\n";
   out += "\r\n";
   return out;

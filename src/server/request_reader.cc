@@ -126,7 +126,10 @@ RequestReader::Progress RequestReader::ReadHeader(std::string_view in, size_t* c
   size_t end = std::string_view::npos;
   const size_t limit = std::min(in.size(), limits_.max_header_bytes);
   for (size_t i = scanned_; i < limit; ++i) {
-    if (in[i] != '\n') continue;
+    // memchr to the next LF: the bytes between need no look.
+    const void* lf = std::memchr(in.data() + i, '\n', limit - i);
+    if (lf == nullptr) break;
+    i = static_cast<size_t>(static_cast<const char*>(lf) - in.data());
     if (i == 0 || in[i - 1] != '\r') return Fail(400, "A line of the request ends in a bare LF; end lines with CRLF.");
     if (i >= 3 && in[i - 2] == '\n' && in[i - 3] == '\r') {
       end = i + 1;

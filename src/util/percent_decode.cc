@@ -13,9 +13,11 @@ int HexValue(char c) {
 }  // namespace
 
 std::string PercentDecode(std::string_view s) {
-  std::string out;
+  const size_t first = s.find('%');
+  if (first == std::string_view::npos) return std::string(s);  // most paths: nothing to decode
+  std::string out(s.substr(0, first));
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
+  for (size_t i = first; i < s.size(); ++i) {
     if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
       out += static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2]));
       i += 2;

@@ -31,7 +31,13 @@ case $kind in
     export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$supp/ubsan.supp"
     export LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0"
     targets=()  # everything
-    ctest_args=(-E '^hardening_load$')
+    # Left out: the load test, and the two multiprocess races (label
+    # multiprocess), which race full 100-check-in histories through the
+    # server's 1.5 s store deadline: a check-in holds SQLite's write lock
+    # ~90 ms in a release build and ~10x that under ASan, so racing writers
+    # get 503 there by design. Their code paths (check-ins, episode views,
+    # the store) run under ASan in the episode, store and HTTP tests.
+    ctest_args=(-E '^hardening_load$' -LE multiprocess)
     ;;
   tsan)
     build=${SANITIZE_BUILD_DIR:-build-tsan}

@@ -6,6 +6,8 @@
 // the same earlier check-ins, and the later date could be stored first (about
 // one pair in three, through the HTTP server).
 #include <chrono>
+#include <unistd.h>
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -33,7 +35,8 @@ std::string JuneFirstPlus(int days) {
 }
 
 TEST(EpisodeConcurrency, SimultaneousCheckinsAreStoredInDateOrder) {
-  const fs::path dir = fs::path(::testing::TempDir()) / "norotriage_episode_concurrency";
+  // Per process: builds run side by side (the sanitizer builds) share /tmp.
+  const fs::path dir = fs::path(::testing::TempDir()) / fmt::format("norotriage_episode_concurrency_{}", getpid());
   fs::remove_all(dir);
   fs::create_directories(dir);
   auto store = Store::Open((dir / "episodes.db").string());

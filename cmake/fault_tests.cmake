@@ -23,12 +23,5 @@ add_test(NAME fault_sqlite_fallback
     --binary $<TARGET_FILE:norotriage> --request ${CMAKE_SOURCE_DIR}/examples/back-pain-day1.json)
 set_tests_properties(fault_sqlite fault_sqlite_fallback PROPERTIES LABELS "hardening" TIMEOUT 600)
 
-if(NOROTRIAGE_PG_VIRTUALENV)
-  add_test(NAME fault_postgres_restart
-    COMMAND bash ${CMAKE_SOURCE_DIR}/tests/pg/run_under_pg_virtualenv.sh ${NOROTRIAGE_PG_VIRTUALENV}
-      ${NOROTRIAGE_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/fault/pg_restart.py --binary $<TARGET_FILE:norotriage>)
-else()
-  add_test(NAME fault_postgres_restart COMMAND sh -c
-    "echo 'fault_postgres_restart: pg_virtualenv not found. Install the Debian packages postgresql and postgresql-common (scripts/setup.sh), then re-run cmake.' >&2; exit 1")
-endif()
-set_tests_properties(fault_postgres_restart PROPERTIES LABELS "hardening" TIMEOUT 600)
+norotriage_add_pg_test(fault_postgres_restart TIMEOUT 600 LABELS hardening
+  COMMAND ${NOROTRIAGE_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/fault/pg_restart.py --binary $<TARGET_FILE:norotriage>)

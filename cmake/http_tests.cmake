@@ -15,19 +15,12 @@
 #   http_frozen_store     PostgreSQL under SIGSTOP: stateless routes as fast, episodes 503
 #                         within 2 s, all back after SIGCONT (pg_virtualenv, as postgres_store)
 # Included from CMakeLists.txt inside NOROTRIAGE_BUILD_TESTS, after
-# fault_tests.cmake (NOROTRIAGE_PYTHON3, NOROTRIAGE_PG_VIRTUALENV).
+# fault_tests.cmake (NOROTRIAGE_PYTHON3) and pg_tests.cmake (norotriage_add_pg_test).
 foreach(name slowloris idle_connections deadlines framing pipelining limits max_connections shutdown)
   add_test(NAME http_${name}
     COMMAND ${NOROTRIAGE_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/http/${name}_test.py --binary $<TARGET_FILE:norotriage>)
   set_tests_properties(http_${name} PROPERTIES LABELS "http" TIMEOUT 120)
 endforeach()
 
-if(NOROTRIAGE_PG_VIRTUALENV)
-  add_test(NAME http_frozen_store
-    COMMAND bash ${CMAKE_SOURCE_DIR}/tests/pg/run_under_pg_virtualenv.sh ${NOROTRIAGE_PG_VIRTUALENV}
-      ${NOROTRIAGE_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/http/frozen_store_test.py --binary $<TARGET_FILE:norotriage>)
-else()
-  add_test(NAME http_frozen_store COMMAND sh -c
-    "echo 'http_frozen_store: pg_virtualenv not found. Install the Debian packages postgresql and postgresql-common (scripts/setup.sh), then re-run cmake.' >&2; exit 1")
-endif()
-set_tests_properties(http_frozen_store PROPERTIES LABELS "http;postgres" TIMEOUT 180)
+norotriage_add_pg_test(http_frozen_store TIMEOUT 180 LABELS http postgres
+  COMMAND ${NOROTRIAGE_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/http/frozen_store_test.py --binary $<TARGET_FILE:norotriage>)

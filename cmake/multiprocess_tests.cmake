@@ -21,14 +21,7 @@ add_test(NAME episode_race_sqlite
     --binary $<TARGET_FILE:norotriage>)
 set_tests_properties(episode_race_sqlite PROPERTIES LABELS "multiprocess" TIMEOUT 300)
 
-if(NOROTRIAGE_PG_VIRTUALENV)
-  add_test(NAME pg_scale_out
-    COMMAND bash ${CMAKE_SOURCE_DIR}/tests/pg/run_under_pg_virtualenv.sh ${NOROTRIAGE_PG_VIRTUALENV}
-      ${NOROTRIAGE_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/fault/pg_scale_out.py
-      --binary $<TARGET_FILE:norotriage> --nginx ${NOROTRIAGE_NGINX}
-      --config ${CMAKE_SOURCE_DIR}/deploy/nginx-norotriage.conf)
-else()
-  add_test(NAME pg_scale_out COMMAND sh -c
-    "echo 'pg_scale_out: pg_virtualenv not found. Install the Debian packages postgresql and postgresql-common (scripts/setup.sh), then re-run cmake.' >&2; exit 1")
-endif()
-set_tests_properties(pg_scale_out PROPERTIES LABELS "postgres;multiprocess" TIMEOUT 300)
+norotriage_add_pg_test(pg_scale_out TIMEOUT 300 LABELS postgres multiprocess
+  COMMAND ${NOROTRIAGE_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/fault/pg_scale_out.py
+    --binary $<TARGET_FILE:norotriage> --nginx ${NOROTRIAGE_NGINX}
+    --config ${CMAKE_SOURCE_DIR}/deploy/nginx-norotriage.conf)

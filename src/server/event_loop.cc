@@ -177,7 +177,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
       ex_ = std::make_shared<Exchange>();
       ex_->request = std::move(reader_.request());
       reader_.Next();
-      CompactBuffer();
+      // All read: let go of the bytes now (a waiting connection holds no
+      // buffer). Pipelined requests stay where they are, so a burst of them
+      // is not moved once per request; the next read compacts.
+      if (in_start_ == in_.size()) CompactBuffer();
       return Dispatch();
     }
     // More bytes are needed: the deadline follows the part being read.

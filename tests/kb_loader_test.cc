@@ -24,15 +24,15 @@ TEST_F(KbLoaderTest, RepositoryKnowledgeBaseLoads) {
 
 TEST_F(KbLoaderTest, UnknownFindingInConditionSuggestsAndPointsAtIt) {
   Replace("flags.yaml", "when: \"back_pain and (saddle_numbness", "when: \"back_pain and (saddle_numbnes");
-  // Line 155 of flags.yaml: the quoted text starts at column 12; "saddle" is 15 further on.
-  EXPECT_THAT(LoadError(), StartsWith("knowledge/flags.yaml:155:27: unknown finding or definition 'saddle_numbnes' "
+  // Line 160 of flags.yaml: the quoted text starts at column 12; "saddle" is 15 further on.
+  EXPECT_THAT(LoadError(), StartsWith("knowledge/flags.yaml:160:27: unknown finding or definition 'saddle_numbnes' "
                                       "(did you mean 'saddle_numbness'?)"));
 }
 
 TEST_F(KbLoaderTest, WrongTypeComparison) {
   Replace("flags.yaml", "when: \"leg_weakness = progressing\"", "when: \"leg_weakness >= 3\"");
   std::string err = LoadError();
-  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:163:"));
+  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:169:"));
   EXPECT_THAT(err, HasSubstr("'leg_weakness' is a choice"));
 }
 
@@ -50,7 +50,7 @@ TEST_F(KbLoaderTest, RuleWithoutSources) {
   Replace("flags.yaml",
           "    sources: [seed-back-types, seed-back-misdiagnosis, nice-cks-cauda-equina, bass-2018, nhs-back-pain]\n", "");
   std::string err = LoadError();
-  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:153:"));
+  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:158:"));
   EXPECT_THAT(err, HasSubstr("sources"));
 }
 
@@ -63,7 +63,7 @@ TEST_F(KbLoaderTest, UnknownSource) {
 TEST_F(KbLoaderTest, DuplicateId) {
   Replace("flags.yaml", "- id: progressive_weakness", "- id: cauda_equina");
   std::string err = LoadError();
-  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:161:"));
+  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:167:"));
   EXPECT_THAT(err, HasSubstr("duplicate flag id 'cauda_equina'"));
 }
 
@@ -75,13 +75,13 @@ TEST_F(KbLoaderTest, RequiredFlagMissing) {
 TEST_F(KbLoaderTest, FlagBelowPolicyLevel) {
   Replace("flags.yaml", "- id: cauda_equina\n    level: emergency", "- id: cauda_equina\n    level: urgent");
   std::string err = LoadError();
-  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:154:"));
+  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:159:"));
   EXPECT_THAT(err, HasSubstr("must be at least 'emergency'"));
 }
 
 TEST_F(KbLoaderTest, UnknownKey) {
   Replace("flags.yaml", "    title: \"Signs of pressure", "    tilte: \"Signs of pressure");
-  EXPECT_THAT(LoadError(), StartsWith("knowledge/flags.yaml:156:5: unknown key 'tilte' (did you mean 'title'?)"));
+  EXPECT_THAT(LoadError(), StartsWith("knowledge/flags.yaml:161:5: unknown key 'tilte' (did you mean 'title'?)"));
 }
 
 TEST_F(KbLoaderTest, YamlSyntaxError) {
@@ -205,6 +205,38 @@ TEST_F(KbLoaderTest, LoadDirNamesMissingDirectory) {
   auto kb = KnowledgeBase::LoadDir("/nonexistent/knowledge");
   ASSERT_FALSE(kb.ok());
   EXPECT_EQ(kb.status().code(), Status::Code::kNotFound);
+}
+
+// Issue 16: every self-care item says at which dispositions it is said.
+TEST_F(KbLoaderTest, SelfCareWithoutDispositions) {
+  Replace("self_care.yaml", "    dispositions: {emergency: now}\n", "");
+  std::string err = LoadError();
+  EXPECT_THAT(err, StartsWith("knowledge/self_care.yaml:"));
+  EXPECT_THAT(err, HasSubstr("must say at which dispositions it is said: 'dispositions'"));
+}
+
+TEST_F(KbLoaderTest, SelfCareDispositionsMustBeKnown) {
+  Replace("self_care.yaml", "dispositions: {emergency: now}", "dispositions: {emergency: soon}");
+  EXPECT_THAT(LoadError(), HasSubstr("'emergency' must be 'now' or 'after_seen'"));
+  Replace("self_care.yaml", "dispositions: {emergency: soon}", "dispositions: {emergncy: now}");
+  EXPECT_THAT(LoadError(), HasSubstr("'emergncy' is not a disposition"));
+}
+
+// Issue 16: `contradicts` must name a pain type or mechanism that exists.
+TEST_F(KbLoaderTest, ContradictsMustNameAnEntry) {
+  Replace("flags.yaml", "    contradicts: [pain_types.back.muscular, mechanisms.retching_strain, mechanisms.posture]\n\n"
+                        "  - id: progressive_weakness",
+          "    contradicts: [pain_types.back.sore]\n\n  - id: progressive_weakness");
+  std::string err = LoadError();
+  EXPECT_THAT(err, StartsWith("knowledge/flags.yaml:"));
+  EXPECT_THAT(err, HasSubstr("flag 'cauda_equina' contradicts 'pain_types.back.sore': 'sore' is not a pain type"));
+}
+
+TEST_F(KbLoaderTest, ContradictsMustNameAMechanism) {
+  Replace("flags.yaml", "    contradicts: [pain_types.back.muscular, mechanisms.retching_strain, mechanisms.posture]\n\n"
+                        "  - id: progressive_weakness",
+          "    contradicts: [mechanisms.retching]\n\n  - id: progressive_weakness");
+  EXPECT_THAT(LoadError(), HasSubstr("flag 'cauda_equina' contradicts 'mechanisms.retching', which is not a mechanism"));
 }
 
 }  // namespace

@@ -220,18 +220,21 @@ inline std::string ReferenceJson(const Assessment& a) {
   w.EndArray();
 
   WriteTextItems(w, "self_care", a.self_care);
+  WriteTextItems(w, "self_care_after_seen", a.self_care_after_seen);
   WriteFollowUp(w, a);
 
-  w.Key("safety_net");
-  w.BeginArray();
-  for (const SafetyNetItem& s : a.safety_net) {
-    w.BeginObject();
-    StringField(w, "flag", s.flag);
-    StringField(w, "level", LevelId(s.level));
-    StringField(w, "text", s.text);
-    w.EndObject();
+  for (const auto* list : {&a.safety_net, &a.safety_net_more}) {
+    w.Key(list == &a.safety_net ? "safety_net" : "safety_net_more");
+    w.BeginArray();
+    for (const SafetyNetItem& s : *list) {
+      w.BeginObject();
+      StringField(w, "flag", s.flag);
+      StringField(w, "level", LevelId(s.level));
+      StringField(w, "text", s.text);
+      w.EndObject();
+    }
+    w.EndArray();
   }
-  w.EndArray();
 
   w.Key("unanswered");
   w.BeginArray();

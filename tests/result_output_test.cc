@@ -182,8 +182,8 @@ TEST(ResultJsonTest, MinimalHasEveryStableFieldAndNoOptionalOnes) {
   const json j = Parse(text);
   EXPECT_EQ(Keys(j), (std::set<std::string>{"disposition", "disposition_label", "summary", "flags",
                                             "hydration", "medicines", "mechanisms", "pain_types",
-                                            "self_care", "follow_up", "safety_net", "unanswered",
-                                            "knowledge_base"}));
+                                            "self_care", "self_care_after_seen", "follow_up", "safety_net",
+                                            "safety_net_more", "unanswered", "knowledge_base"}));
   EXPECT_EQ(j["disposition"], "self_care");
   EXPECT_EQ(j["disposition_label"], "Self-care");
   EXPECT_TRUE(j["flags"].is_array() && j["flags"].empty());

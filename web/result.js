@@ -165,13 +165,23 @@ function followUpSection(result) {
     listOf(f.review, (r) => [h('strong', null, `${PAIN_LABELS[r.pain] || r.pain}: `), r.text, reviewWhen(r)]));
 }
 
-function safetyNetSection(result) {
+function safetyList(items) {
   const order = { emergency: 3, urgent: 2, routine: 1, self_care: 0 };
-  const items = [...(result.safety_net || [])].sort((a, b) => (order[b.level] || 0) - (order[a.level] || 0));
-  if (!items.length) return null;
+  const sorted = [...items].sort((a, b) => (order[b.level] || 0) - (order[a.level] || 0));
+  return h('ul', { class: 'safety-list' }, sorted.map((s) => h('li', { class: `l-${s.level}` },
+    h('span', { class: `level-tag t-${s.level}` }, levelOf(s.level).short), ' ', s.text)));
+}
+
+// At most 10 signs; the rest (safety_net_more) behind a "more" control.
+function safetyNetSection(result) {
+  const items = result.safety_net || [];
+  const more = result.safety_net_more || [];
+  if (!items.length && !more.length) return null;
   return section('help', 'When to get help',
-    h('ul', { class: 'safety-list' }, items.map((s) => h('li', { class: `l-${s.level}` },
-      h('span', { class: `level-tag t-${s.level}` }, levelOf(s.level).short), ' ', s.text))));
+    items.length ? safetyList(items) : null,
+    more.length ? h('details', { class: 'more-signs no-print' },
+      h('summary', null, `Show ${plural(more.length, 'more sign', 'more signs')} to watch for`),
+      safetyList(more)) : null);
 }
 
 function unansweredSection(result, onChangeAnswers) {
@@ -186,7 +196,11 @@ function unansweredSection(result, onChangeAnswers) {
 }
 
 function selfCareSection(result) {
-  return section('todo', 'What to do', listOf(result.self_care, (s) => s.text));
+  return section('todo', 'What to do', listOf(result.self_care, (s) => s.text),
+    result.self_care_after_seen && result.self_care_after_seen.length
+      ? [h('h3', { id: 'h-after-seen' }, 'After you have been seen, if the doctor or nurse agrees'),
+        listOf(result.self_care_after_seen, (s) => s.text)]
+      : null);
 }
 
 // The result as a list of sections (after the disposition box).

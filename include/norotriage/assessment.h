@@ -134,10 +134,12 @@ struct Assessment {
   std::vector<MedicineResult> medicines;
   std::vector<MechanismHit> mechanisms;
   std::vector<PainType> pain_types;
-  std::vector<TextItem> self_care;
+  std::vector<TextItem> self_care;            // what to do now (and while waiting)
+  std::vector<TextItem> self_care_after_seen; // emergency/urgent: home care for after being seen
   std::vector<TextItem> expected;            // follow_up.expected, one item per part
   std::vector<ReviewPoint> review;
-  std::vector<SafetyNetItem> safety_net;
+  std::vector<SafetyNetItem> safety_net;       // at most 10 signs, most serious first
+  std::vector<SafetyNetItem> safety_net_more;  // the rest, in the same order
   std::vector<UnansweredItem> unanswered;
   std::string_view kb_version;
   std::vector<std::string_view> rules_fired;

@@ -36,6 +36,10 @@ struct FlagRule {
   Cond when;
   std::string title, advice, safety_net;
   Sources sources;
+  // `contradicts` as written (e.g. "pain_types.back.muscular"): what this
+  // flag, when it fires, says the pain is not. Resolved into the targets'
+  // `excluded_by` lists; kept for the review pack.
+  std::vector<std::string> contradicts;
 };
 
 struct Band {                 // an age band with a volume range
@@ -95,16 +99,23 @@ struct MedicineRule {
   Sources sources;                     // union of all conditions' sources
 };
 
+// Where a self-care item is said, by disposition (self_care.yaml `dispositions`).
+// DO NOT RENUMBER: stored in the knowledge-base image.
+enum class CareUse : uint8_t { kNo = 0, kNow = 1, kAfterSeen = 2 };
+
 struct TextRule {                      // mechanisms, self-care, expected course
   std::string id, title, text;
   Cond when;                           // empty: always
   Sources sources;
+  std::array<CareUse, 4> use{};        // self-care only: by Level (all kNo for the others)
+  std::vector<uint32_t> excluded_by;   // mechanisms only: indexes into flags (see FlagRule::contradicts)
 };
 
 struct PainTypeRule {
   std::string type, text;
   Cond when;
   Sources sources;
+  std::vector<uint32_t> excluded_by;   // indexes into flags: not listed when one of them fired
 };
 
 struct PainRegion {
@@ -112,6 +123,7 @@ struct PainRegion {
   Cond present;
   std::string default_type, default_text;
   std::vector<PainTypeRule> types;
+  std::vector<uint32_t> default_excluded_by;  // as PainTypeRule::excluded_by, for the default
 };
 
 struct ReviewRule {

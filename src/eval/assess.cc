@@ -13,6 +13,7 @@
 #include "eval/evaluator.h"
 #include "eval/fast_eval.h"
 #include "eval/request_state.h"
+#include "eval/safety_net.h"
 #include "norotriage/engine.h"
 
 namespace norotriage {
@@ -42,21 +43,6 @@ bool Holds(const internal::FastProgram& fast, internal::Cond c, const RequestSta
   return c.empty() || fast.IsTrue(c, st.values.data());
 }
 
-// The request's values with only the findings that never change during an
-// illness kept: a flag false on these alone (e.g. 'infant' for an adult) can
-// never apply, so it needs no safety net.
-std::array<double, internal::kMaxSlots> StaticValues(const CompiledKb& kb, const RequestState& st) {
-  std::array<double, internal::kMaxSlots> v;
-  v.fill(Findings::kUnknown);
-  for (int s : kb.static_slots) v[s] = st.values[s];
-  // A finding that does not apply (read as `otherwise`) is fixed by who the
-  // person is: no testicle torsion safety net for a woman.
-  for (const auto& a : kb.applicability) {
-    if (st.filled.test(a.slot)) v[a.slot] = st.values[a.slot];
-  }
-  return v;
-}
-
 // Empties *a as a fresh Assessment, but its lists keep their memory (those of
 // the unanswered items too: AssessInto fills them in place). A list not
 // named here is simply made anew.
@@ -73,9 +59,11 @@ void Recycle(Assessment* a) {
   keep(a->mechanisms, fresh.mechanisms);
   keep(a->pain_types, fresh.pain_types);
   keep(a->self_care, fresh.self_care);
+  keep(a->self_care_after_seen, fresh.self_care_after_seen);
   keep(a->expected, fresh.expected);
   keep(a->review, fresh.review);
   keep(a->safety_net, fresh.safety_net);
+  keep(a->safety_net_more, fresh.safety_net_more);
   keep(a->rules_fired, fresh.rules_fired);
   fresh.unanswered = std::move(a->unanswered);  // not cleared: its items are reused
   *a = std::move(fresh);
@@ -134,8 +122,12 @@ void internal::AssessInto(const KnowledgeBase& kbase, const Request& request, As
   internal::FillHydration(kb, st, derived, &a.hydration);
   internal::FillMedicines(kb, st, &a.medicines);
 
+  // One story: nothing a fired flag says the pain is not (its `contradicts`).
+  auto excluded = [&](const std::vector<uint32_t>& by) {
+    return std::any_of(by.begin(), by.end(), [&](uint32_t f) { return is_fired[f] != 0; });
+  };
   for (const auto& m : kb.mechanisms) {
-    if (!Holds(fast, m.when, st)) continue;
+    if (!Holds(fast, m.when, st) || excluded(m.excluded_by)) continue;
     MechanismHit hit;
     hit.id = m.id;
     hit.title = m.title;
@@ -150,14 +142,20 @@ void internal::AssessInto(const KnowledgeBase& kbase, const Request& request, As
     bool any = false;
     for (const auto& t : region.types) {
       if (!Holds(fast, t.when, st)) continue;
-      a.pain_types.push_back({region.region, t.type, t.text});
-      any = true;
+      any = true;  // the default is for when no type holds, listed or not
+      if (!excluded(t.excluded_by)) a.pain_types.push_back({region.region, t.type, t.text});
     }
-    if (!any) a.pain_types.push_back({region.region, region.default_type, region.default_text});
+    if (!any && !excluded(region.default_excluded_by)) {
+      a.pain_types.push_back({region.region, region.default_type, region.default_text});
+    }
   }
+  // Self-care by the disposition (self_care.yaml `dispositions`): what to do
+  // now, and what is kept for after being seen.
   a.self_care.reserve(kb.self_care.size());
   for (const auto& s : kb.self_care) {
-    if (Holds(fast, s.when, st)) a.self_care.push_back({s.id, s.text});
+    const internal::CareUse use = s.use[static_cast<int>(a.disposition)];
+    if (use == internal::CareUse::kNo || !Holds(fast, s.when, st)) continue;
+    (use == internal::CareUse::kNow ? a.self_care : a.self_care_after_seen).push_back({s.id, s.text});
   }
   a.expected.reserve(kb.expected.size());
   for (const auto& e : kb.expected) {
@@ -174,14 +172,7 @@ void internal::AssessInto(const KnowledgeBase& kbase, const Request& request, As
   }
 
   // Safety net: the emergency and urgent signs not present, most serious first.
-  const auto fixed = StaticValues(kb, st);
-  a.safety_net.reserve(kb.flags.size() - fired.size());
-  for (size_t i = 0; i < kb.flags.size(); ++i) {
-    const auto& f = kb.flags[i];
-    if (is_fired[i] || f.level < Level::kUrgent) continue;
-    if (fast.IsFalse(f.when, fixed.data())) continue;
-    a.safety_net.push_back({f.id, f.level, f.safety_net});
-  }
+  internal::FillSafetyNet(kb, fast, st, is_fired, &a.safety_net, &a.safety_net_more);
 
   // Unanswered: unknown findings that could still raise the disposition,
   // highest reachable level first, then in vocabulary order; each with the

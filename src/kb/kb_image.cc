@@ -1,5 +1,6 @@
 #include "kb/kb_image.h"
 
+#include <algorithm>
 #include <cstring>
 #include <type_traits>
 
@@ -11,7 +12,7 @@ namespace norotriage::internal {
 namespace {
 
 constexpr uint32_t kMagic = 0x424b544e;  // "NTKB"
-constexpr uint32_t kFormat = 7;          // bump on any change to the field lists below
+constexpr uint32_t kFormat = 8;          // bump on any change to the field lists below
 
 // One list of fields per type, shared by the writer and the reader.
 template <class A> void Fields(A& a, FindingSpec& f) {
@@ -22,7 +23,7 @@ template <class A> void Fields(A& a, Instr& i) { a(i.op, i.cmp, i.n, i.k, i.slot
 template <class A> void Fields(A& a, Cond& c) { a(c.begin, c.end); }
 template <class A> void Fields(A& a, Band& b) { a(b.min_age, b.max_age, b.ml); }
 template <class A> void Fields(A& a, FlagRule& f) {
-  a(f.id, f.level, f.when, f.title, f.advice, f.safety_net, f.sources);
+  a(f.id, f.level, f.when, f.title, f.advice, f.safety_net, f.sources, f.contradicts);
 }
 template <class A> void Fields(A& a, HydrationRules& h) {
   a(h.severe, h.some, h.sign_slots, h.status_text[0], h.status_text[1], h.status_text[2], h.plan_text[0],
@@ -39,9 +40,11 @@ template <class A> void Fields(A& a, MedicineRule& m) {
   a(m.id, m.name, m.is_review, m.review, m.listed_when, m.notes, m.avoid, m.caution, m.ok_text, m.dose, m.no_weight_text,
     m.not_kept_down_text, m.caution_max_mg_24h, m.sources);
 }
-template <class A> void Fields(A& a, TextRule& t) { a(t.id, t.title, t.text, t.when, t.sources); }
-template <class A> void Fields(A& a, PainTypeRule& p) { a(p.type, p.text, p.when, p.sources); }
-template <class A> void Fields(A& a, PainRegion& p) { a(p.region, p.present, p.default_type, p.default_text, p.types); }
+template <class A> void Fields(A& a, TextRule& t) { a(t.id, t.title, t.text, t.when, t.sources, t.use, t.excluded_by); }
+template <class A> void Fields(A& a, PainTypeRule& p) { a(p.type, p.text, p.when, p.sources, p.excluded_by); }
+template <class A> void Fields(A& a, PainRegion& p) {
+  a(p.region, p.present, p.default_type, p.default_text, p.types, p.default_excluded_by);
+}
 template <class A> void Fields(A& a, ReviewRule& r) { a(r.pain, r.text, r.present, r.days_slot, r.after_days, r.sources); }
 template <class A> void Fields(A& a, ConsistencyRule& c) { a(c.error_if, c.path, c.message); }
 template <class A> void Fields(A& a, Applicability& p) { a(p.slot, p.asked_when, p.otherwise, p.reads); }
@@ -227,6 +230,20 @@ Status CheckIndexes(const CompiledKb& kb) {
     conds.push_back(p.present);
     for (const auto& t : p.types) conds.push_back(t.when);
   }
+  // Outputs index the flags with these, and a level with `use`.
+  auto flags_ok = [&](const std::vector<uint32_t>& v) {
+    return std::all_of(v.begin(), v.end(), [&](uint32_t i) { return i < kb.flags.size(); });
+  };
+  bool excluded_ok = true;
+  for (const auto& m : kb.mechanisms) excluded_ok = excluded_ok && flags_ok(m.excluded_by);
+  for (const auto& p : kb.pain_regions) {
+    excluded_ok = excluded_ok && flags_ok(p.default_excluded_by);
+    for (const auto& t : p.types) excluded_ok = excluded_ok && flags_ok(t.excluded_by);
+  }
+  for (const auto& s : kb.self_care) {
+    for (CareUse u : s.use) excluded_ok = excluded_ok && static_cast<uint8_t>(u) <= 2;
+  }
+  if (!excluded_ok) return Status::Corruption("knowledge-base image: bad contradicts or self-care use");
   std::vector<int> interview_slots = kb.interview.complaint_slots;
   for (const auto& [with, show] : kb.interview.companions) {
     interview_slots.insert(interview_slots.end(), with.begin(), with.end());

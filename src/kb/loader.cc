@@ -10,6 +10,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "compile/condition_compiler.h"
+#include "kb/advice_rules.h"
 #include "kb/interview_loader.h"
 #include "kb/policy_requirements.h"
 #include "kb/yaml_reader.h"
@@ -64,6 +65,9 @@ class Loader {
     NT_RETURN_IF_ERROR(LoadTextRules("mechanisms", &kb_->mechanisms, true));
     NT_RETURN_IF_ERROR(LoadPainTypes());
     NT_RETURN_IF_ERROR(LoadTextRules("self_care", &kb_->self_care, false));
+    for (uint32_t i = 0; i < kb_->flags.size(); ++i) {
+      NT_RETURN_IF_ERROR(ResolveContradicts(*flag_reader_, flag_nodes_[kb_->flags[i].id], i, kb_.get()));
+    }
     NT_RETURN_IF_ERROR(LoadFollowUp());
     NT_RETURN_IF_ERROR(LoadInterview());
     NT_RETURN_IF_ERROR(LoadHistory());
@@ -495,7 +499,7 @@ class Loader {
     NT_RETURN_IF_ERROR(r.CheckSeq(s.node, "flags"));
     std::set<std::string> seen;
     for (const auto& e : s.node) {
-      NT_RETURN_IF_ERROR(r.CheckMap(e, {"id", "level", "when", "title", "advice", "safety_net", "sources"},
+      NT_RETURN_IF_ERROR(r.CheckMap(e, {"id", "level", "when", "title", "advice", "safety_net", "sources", "contradicts"},
                                     {"id", "level", "when", "title", "advice", "safety_net", "sources"}));
       FlagRule f;
       std::string level;
@@ -510,6 +514,7 @@ class Loader {
       NT_RETURN_IF_ERROR(r.String(e, "advice", true, &f.advice));
       NT_RETURN_IF_ERROR(r.String(e, "safety_net", true, &f.safety_net));
       NT_RETURN_IF_ERROR(SourcesOf(r, e, &f.sources));
+      NT_RETURN_IF_ERROR(r.StringList(e, "contradicts", false, &f.contradicts));
       flag_nodes_[f.id] = YAML::Node(e);
       flag_reader_ = &r;
       kb_->flags.push_back(std::move(f));
@@ -630,8 +635,9 @@ class Loader {
         NT_RETURN_IF_ERROR(r.String(e, "title", true, &t.title));
         NT_RETURN_IF_ERROR(r.String(e, "explanation", true, &t.text));
       } else {
-        NT_RETURN_IF_ERROR(r.CheckMap(e, {"id", "when", "text", "sources"}, {"id", "text", "sources"}));
+        NT_RETURN_IF_ERROR(r.CheckMap(e, {"id", "when", "text", "sources", "dispositions"}, {"id", "text", "sources"}));
         NT_RETURN_IF_ERROR(r.String(e, "text", true, &t.text));
+        NT_RETURN_IF_ERROR(ReadCareUse(r, e, &t.use));
       }
       NT_RETURN_IF_ERROR(r.String(e, "id", true, &t.id));
       NT_RETURN_IF_ERROR(CheckId(r, e, t.id, &seen, key));

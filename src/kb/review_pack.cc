@@ -250,6 +250,11 @@ class PackWriter {
       Reads(f.when);
       Text("Advice:", f.advice);
       Text("Safety net (said when it does not fire):", f.safety_net);
+      if (!f.contradicts.empty()) {
+        std::string list;
+        for (const auto& c : f.contradicts) list += fmt::format("{}`{}`", list.empty() ? "" : ", ", c);
+        W("**When it fires, not shown (it says the pain is something else):** {}\n\n", list);
+      }
       Sources(f.sources);
     }
     return Status::Ok();
@@ -371,6 +376,18 @@ class PackWriter {
     return Status::Ok();
   }
 
+  // Self-care: at which dispositions it is said, now or after being seen.
+  void CareUses(const TextRule& t) {
+    std::string now, later;
+    for (int l = 3; l >= 0; --l) {
+      std::string& to = t.use[l] == CareUse::kNow ? now : later;
+      if (t.use[l] == CareUse::kNo) continue;
+      to += fmt::format("{}{}", to.empty() ? "" : ", ", LevelId(static_cast<Level>(l)));
+    }
+    if (!now.empty()) W("**Said now at:** {}\n\n", now);
+    if (!later.empty()) W("**Kept for after being seen at:** {}\n\n", later);
+  }
+
   Status TextRules(const std::vector<TextRule>& rules, bool titled) {
     for (const auto& t : rules) {
       if (titled) {
@@ -379,6 +396,7 @@ class PackWriter {
         W("#### `{}`\n\n", t.id);
       }
       if (Status s = Condition("Shown when:", t.when); !s.ok()) return s;
+      if (!titled) CareUses(t);
       Text("Says:", t.text);
       Sources(t.sources);
     }

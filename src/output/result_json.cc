@@ -307,9 +307,11 @@ void internal::AppendJson(const Assessment& a, std::string* out) {
   ArrayField(o, ",\"mechanisms\":", a.mechanisms, WriteMechanism);
   ArrayField(o, ",\"pain_types\":", a.pain_types, WritePainType);
   ArrayField(o, ",\"self_care\":", a.self_care, WriteTextItem);
+  ArrayField(o, ",\"self_care_after_seen\":", a.self_care_after_seen, WriteTextItem);
   o.Raw(",\"follow_up\":");
   WriteFollowUp(o, a);
   ArrayField(o, ",\"safety_net\":", a.safety_net, WriteSafetyNetItem);
+  ArrayField(o, ",\"safety_net_more\":", a.safety_net_more, WriteSafetyNetItem);
   ArrayField(o, ",\"unanswered\":", a.unanswered, WriteUnanswered);
   o.StrField(",\"knowledge_base\":{\"version\":", a.kb_version);
   o.ListField(",\"rules_fired\":", a.rules_fired);

@@ -308,9 +308,15 @@ void WriteFlags(TextOut& t, const Assessment& a) {
 }
 
 void WriteSelfCare(TextOut& t, const Assessment& a) {
-  if (a.self_care.empty()) return;
-  t.Heading("What to do");
-  for (const TextItem& item : a.self_care) t.Bullet(item.text);
+  if (!a.self_care.empty()) {
+    t.Heading("What to do");
+    for (const TextItem& item : a.self_care) t.Bullet(item.text);
+  }
+  // Emergency and urgent: home care only once a doctor or nurse has seen them.
+  if (!a.self_care_after_seen.empty()) {
+    t.Heading("After you have been seen, if the doctor or nurse agrees");
+    for (const TextItem& item : a.self_care_after_seen) t.Bullet(item.text);
+  }
 }
 
 void WriteWhy(TextOut& t, const Assessment& a) {
@@ -423,6 +429,11 @@ void WriteSafetyNet(TextOut& t, const Assessment& a) {
   for (const SafetyNetItem* s : items) {
     t.Bullet(s->text, s->level == Level::kEmergency ? LevelStyle(Level::kEmergency)
                                                     : std::string_view());
+  }
+  if (!a.safety_net_more.empty()) {
+    const size_t n = a.safety_net_more.size();
+    t.Line(fmt::format("  ... and {} more {}, less likely for you (the web page and --json list them).", n,
+                       Plural(n, "sign", "signs")));
   }
 }
 

@@ -736,6 +736,15 @@ def _assess_one(raw, variant):
         "posture": AND(back_pain, ge(bedbound, 2)),
     }
     mechanisms = {m for m, c in mech.items() if c is True}
+    # Issue 16, "one story": a mechanism is not shown when a flag that fired says the pain is
+    # something else. Strain from retching and a stiff back from lying curled up are muscle
+    # stories; these flags say the back pain is a nerve, an infection, a kidney, a blood vessel,
+    # the pancreas, an injury, cancer or pain that is not like a sore muscle.
+    not_a_strain = {"aortic_emergency", "pancreatitis", "cauda_equina", "spinal_infection",
+                    "back_pain_fever_after_bug", "kidney_infection", "kidney_stone", "cancer_concern",
+                    "night_pain_with_risk", "non_mechanical_back_pain", "spinal_injury"}
+    if flags & not_a_strain:
+        mechanisms -= {"retching_strain", "posture"}
 
     return {
         "disposition": disposition,

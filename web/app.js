@@ -362,19 +362,24 @@ function showResult(result, { emergencyStep = null, problem = null } = {}) {
 // update it (the new answers added to it, the new ones winning) or keep it.
 function showSameDay(earlier, onUpdate) {
   const rows = (earlier.answers || []).map((a) => ({ question: a.label, answer: a.answer }));
+  // The answers that say something first; the "No" ones folded away.
+  const notable = rows.filter((r) => r.answer !== 'No');
   show([
     h('h1', null, `You checked in on ${formatDate(earlier.date)} already`),
-    h('p', { class: 'lead' }, 'A day has one check-in. You can update it with the answers you just gave, '
-      + 'or keep it as it was.'),
+    h('p', { class: 'lead' }, 'A day has one check-in. You can update it with the answers you just gave '
+      + '(they replace the earlier ones), or keep it as it was.'),
     h('p', null, 'The advice that day was: ',
       h('span', { class: `level-tag t-${earlier.disposition}` }, (LEVELS[earlier.disposition] || { label: earlier.disposition }).label)),
-    rows.length ? h('section', { class: 'result-section', 'aria-labelledby': 'h-earlier' },
-      h('h2', { id: 'h-earlier' }, 'Your earlier answers for that day'),
-      answersTable(rows)) : null,
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'button primary', onclick: onUpdate }, 'Update today’s check-in'),
       h('button', { type: 'button', class: 'button secondary', onclick: () => { state = freshState('assess'); clearSession(); showEpisode(); } },
         'Keep it as it was')),
+    rows.length ? h('section', { class: 'result-section', 'aria-labelledby': 'h-earlier' },
+      h('h2', { id: 'h-earlier' }, 'Your earlier answers for that day'),
+      notable.length ? answersTable(notable) : null,
+      notable.length < rows.length ? h('details', { class: 'answers' },
+        h('summary', null, `Show all ${rows.length} answers`),
+        answersTable(rows)) : null) : null,
   ], 'Already checked in', 'same-day');
   showEmergency(null);
 }

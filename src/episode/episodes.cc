@@ -523,8 +523,10 @@ Result<std::vector<Episodes::Answer>> Episodes::DayAnswers(const EpisodeRecord& 
     if (f.id == "days_since_onset") continue;  // worked out from the dates
     const bool declined = i < answers->declined.size() && answers->declined[i];
     if (!answers->findings.known(i) && !declined) continue;
-    if (!declined && i < stable->findings.size() && stable->findings.known(i) &&
-        stable->findings.get(i) == answers->findings.get(i)) {
+    const bool stable_declined = i < stable->declined.size() && stable->declined[i];
+    if ((declined && stable_declined) ||
+        (!declined && i < stable->findings.size() && stable->findings.known(i) &&
+         stable->findings.get(i) == answers->findings.get(i))) {
       continue;  // the episode's, not the day's
     }
     std::string text;

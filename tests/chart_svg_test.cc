@@ -18,11 +18,13 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #ifndef NOROTRIAGE_SOURCE_DIR
@@ -328,13 +330,13 @@ std::optional<Image> ReadPnm(const std::string& bytes) {
   return image;
 }
 
-// Renders `svg` with librsvg at 800 pixels wide and decodes the PNG.
-std::optional<Image> Render(const std::string& svg, TempFiles& files) {
+// Renders `svg` with librsvg at `width` pixels wide and decodes the PNG.
+std::optional<Image> Render(const std::string& svg, TempFiles& files, int width = 800) {
   const std::string svg_path = files.Path("render.svg");
   const std::string png_path = files.Path("render.png");
   const std::string ppm_path = files.Path("render.ppm");
   WriteFile(svg_path, svg);
-  if (Run("rsvg-convert -f png -w 800 -o '" + png_path + "' '" + svg_path + "'") != 0) {
+  if (Run("rsvg-convert -f png -w " + std::to_string(width) + " -o '" + png_path + "' '" + svg_path + "'") != 0) {
     ADD_FAILURE() << "rsvg-convert failed";
     return std::nullopt;
   }
@@ -544,6 +546,83 @@ TEST(ChartSvgTest, LongEpisodesWidenTheAxisWithoutCrowdingIt) {
   in.checkins.push_back({1e6, "", 1, 0, Level::kSelfCare});
   const auto huge = ParseOrFail(RenderChartSvg(in));
   EXPECT_LE(Find(huge, "x-tick").size(), 25u);
+}
+
+// A phone: laid out 328 units wide (a 360-px screen less the page's
+// margins), drawn at 328 CSS pixels. Every text is 12 units (px) or more and,
+// by the width the layout itself estimates, inside the chart: the legends and
+// the axis titles are not cut off.
+TEST(ChartSvgTest, NarrowChartFitsAPhoneWithTextOf12PxOrMore) {
+  for (double width : {300.0, 328.0, 390.0, 800.0}) {
+    SCOPED_TRACE(width);
+    ChartInput in = SampleEpisode();
+    in.width = width;
+    const std::string svg = RenderChartSvg(in);
+    const auto elements = ParseOrFail(svg);
+    ASSERT_FALSE(elements.empty());
+    EXPECT_EQ(elements[0].attrs.at("viewBox").rfind(fmt::format("0 0 {:.1f} ", width), 0), 0u)
+        << elements[0].attrs.at("viewBox");
+    // <text …>words</text>, with its x, anchor, size and weight.
+    const std::regex text_re(R"re(<text([^>]*)>([^<]*)</text>)re");
+    const std::regex attr_re(R"re(([a-z-]+)="([^"]*)")re");
+    int texts = 0;
+    for (auto it = std::sregex_iterator(svg.begin(), svg.end(), text_re); it != std::sregex_iterator(); ++it) {
+      std::map<std::string, std::string> attrs;
+      const std::string head = (*it)[1];
+      for (auto a = std::sregex_iterator(head.begin(), head.end(), attr_re); a != std::sregex_iterator(); ++a) {
+        attrs[(*a)[1]] = (*a)[2];
+      }
+      const std::string words = (*it)[2];
+      ++texts;
+      const double size = std::stod(attrs.at("font-size"));
+      EXPECT_GE(size, 12) << words;
+      if (attrs.count("transform")) continue;  // the rotated y title: checked by its height below
+      size_t chars = 0;
+      for (char c : words) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+      const double w = static_cast<double>(chars) * size * (attrs.count("font-weight") ? 0.66 : 0.56);
+      const double x = std::stod(attrs.at("x"));
+      const std::string anchor = attrs.count("text-anchor") ? attrs.at("text-anchor") : "start";
+      const double left = anchor == "end" ? x - w : anchor == "middle" ? x - w / 2 : x;
+      EXPECT_GE(left, 0) << words;
+      EXPECT_LE(left + w, width + 0.5) << words;
+    }
+    EXPECT_GT(texts, 20);
+    // The review labels name the lines whole.
+    EXPECT_NE(svg.find("Back: see a doctor if not better"), std::string::npos);
+    EXPECT_NE(svg.find("Legs: see a doctor if not better"), std::string::npos);
+  }
+}
+
+// The review lines are where the input puts them (the day the advice text
+// gives: Episodes::ChartSvg passes today + "in N more days").
+TEST(ChartSvgTest, ReviewLinesAreAtTheGivenDays) {
+  ChartInput in = SampleEpisode();
+  in.width = 328;
+  in.leg_review_day = 13;
+  in.back_review_day = 25;
+  const auto elements = ParseOrFail(RenderChartSvg(in));
+  const double x_max = 25 + 2;  // ceil(the last of check-ins, reviews, today) + 2
+  const double px_per_day = (328 - 24 - 72) / x_max;
+  for (const auto& [css, day] : {std::pair<std::string, double>{"review-leg", 13}, {"review-back", 25}}) {
+    const auto lines = Find(elements, css);
+    ASSERT_EQ(lines.size(), 1u) << css;
+    EXPECT_NEAR((std::stod(lines[0]->attrs.at("x1")) - 72) / px_per_day, day, 0.05) << css;
+  }
+  in.leg_review_day = -1;  // not in today's advice: no line
+  EXPECT_EQ(Find(ParseOrFail(RenderChartSvg(in)), "review-leg").size(), 0u);
+}
+
+TEST(ChartSvgTest, NarrowChartRendersAtItsWidth) {
+  REQUIRE_TOOL("rsvg-convert", "librsvg2-bin");
+  REQUIRE_TOOL("pngtopnm", "netpbm");
+  ChartInput in = SampleEpisode();
+  in.width = 328;
+  TempFiles files;
+  const auto image = Render(RenderChartSvg(in), files, 328);
+  ASSERT_TRUE(image.has_value());
+  EXPECT_EQ(image->width, 328);
+  EXPECT_GT(image->height, 300);
+  EXPECT_GT(PixelsNear(*image, "#5b3a9a"), 100) << "back pain";
 }
 
 // ------------------------------------------------------------------ (c)

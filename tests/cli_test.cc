@@ -535,6 +535,20 @@ TEST_F(CliTest, EpisodeLifecycle) {
     EXPECT_EQ(j["date"], date);
     EXPECT_EQ(j["result"]["disposition"], "self_care");
   }
+  // A second check-in on 2026-11-04: refused (exit 65) with that day's
+  // answers and the choices; --same-day amend updates that day, no new one.
+  RunResult again = Run(with({"checkin", id, "-", "--date", "2026-11-04", "--json"}),
+                        R"({"findings": {"back_pain": true, "back_pain_score": 3}})");
+  EXPECT_EQ(again.exit_code, 65) << again;
+  EXPECT_EQ(again.out, "") << again;
+  EXPECT_NE(again.err.find("has a check-in already"), std::string::npos) << again;
+  EXPECT_NE(again.err.find(": 4\n"), std::string::npos) << again;  // the earlier score
+  EXPECT_NE(again.err.find("--same-day amend"), std::string::npos) << again;
+  RunResult amended = Run(with({"checkin", id, "-", "--date", "2026-11-04", "--same-day", "amend", "--json"}),
+                          R"({"findings": {"back_pain": true, "back_pain_score": 3}})");
+  ASSERT_EQ(amended.exit_code, 0) << amended;
+  EXPECT_EQ(json::parse(amended.out)["seq"], 2);
+  EXPECT_EQ(json::parse(amended.out)["replaced"], true);
   const std::string chart = (dir_ / "chart.svg").string();
   RunResult shown = Run(with({"show", id, "--chart", chart, "--color", "never"}));
   ASSERT_EQ(shown.exit_code, 0) << shown;

@@ -1,5 +1,7 @@
 // Episodes over a real SQLite store: scripted recoveries and bad input.
+#include <cmath>
 #include <filesystem>
+#include <map>
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
@@ -122,15 +124,117 @@ TEST_F(EpisodeTest, BetterThenWorseEscalates) {
 TEST_F(EpisodeTest, CheckinsBeyondTheLimitAreRefused) {
   std::string id = NewEpisode();
   for (size_t i = 0; i < kMaxCheckinsPerEpisode; ++i) {
-    ASSERT_TRUE(episodes_->Checkin(id, "2026-11-20", Parse(R"("back_pain": true)")).ok()) << i;
+    ASSERT_TRUE(episodes_->Checkin(id, "2026-11-20", Parse(R"("back_pain": true)"), SameDay::kAdd).ok()) << i;
   }
-  auto refused = episodes_->Checkin(id, "2026-11-20", Parse(R"("back_pain": true)"));
+  auto refused = episodes_->Checkin(id, "2026-11-20", Parse(R"("back_pain": true)"), SameDay::kAdd);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), Status::Code::kFailedPrecondition);
   EXPECT_THAT(refused.status().message(), HasSubstr("start a new episode"));
   auto view = episodes_->Show(id);
   ASSERT_TRUE(view.ok());
   EXPECT_EQ(view->checkins.size(), kMaxCheckinsPerEpisode);
+  // Amending the last day adds nothing, so it is allowed at the limit.
+  auto amended = episodes_->Checkin(id, "2026-11-20", Parse(R"("back_pain": true, "back_pain_score": 2)"),
+                                    SameDay::kAmend);
+  ASSERT_TRUE(amended.ok()) << amended.status().ToString();
+  EXPECT_EQ(amended->checkin.seq, static_cast<int64_t>(kMaxCheckinsPerEpisode));
+  EXPECT_EQ(episodes_->Show(id)->checkins.size(), kMaxCheckinsPerEpisode);
+}
+
+// A second check-in on one date is asked about (AlreadyExists, nothing
+// written, that day's answers to show), then amends or replaces that day:
+// the same seq and date, never a second day ("4/10 on day 2, and is 4/10 on
+// day 2"), judged on the days before it.
+TEST_F(EpisodeTest, ASecondCheckinOnOneDateIsAskedThenAmendsOrReplacesThatDay) {
+  std::string id = NewEpisode();
+  CheckinOnDay(id, 1, R"("back_pain": true, "back_pain_score": 6, "back_pain_trend": "same")");
+  CheckinOnDay(id, 2, R"("back_pain": true, "back_pain_score": 4, "back_pain_trend": "better", "thirst": "thirsty")");
+
+  auto asked = episodes_->Checkin(id, "2026-11-03", Parse(R"("back_pain": true, "back_pain_score": 3)"));
+  ASSERT_FALSE(asked.ok());
+  EXPECT_EQ(asked.status().code(), Status::Code::kAlreadyExists) << asked.status().ToString();
+  EXPECT_THAT(asked.status().message(), StartsWith("date: 2026-11-03"));
+  ASSERT_EQ(episodes_->Show(id)->checkins.size(), 2u);
+  auto day = episodes_->CheckinOn(id, "2026-11-03");
+  ASSERT_TRUE(day.ok() && day->has_value());
+  auto e = store_->GetEpisode(id);
+  ASSERT_TRUE(e.ok());
+  auto answers = episodes_->DayAnswers(*e, **day);
+  ASSERT_TRUE(answers.ok());
+  std::map<std::string, std::string> by_id;
+  for (const auto& a : *answers) by_id[a.finding] = a.answer;
+  EXPECT_EQ(by_id["back_pain_score"], "4");
+  EXPECT_EQ(by_id["back_pain"], "Yes");
+  EXPECT_EQ(by_id.count("age_years"), 0u) << "the episode's, not the day's";
+  EXPECT_EQ(by_id.count("back_pain_score_rising"), 0u) << "worked out, not given";
+
+  // Amend: the earlier answers stay (thirst), the new ones win (the score).
+  auto amended = episodes_->Checkin(id, "2026-11-03", Parse(R"("back_pain": true, "back_pain_score": 3)"),
+                                    SameDay::kAmend);
+  ASSERT_TRUE(amended.ok()) << amended.status().ToString();
+  EXPECT_EQ(amended->checkin.seq, 2);
+  EXPECT_EQ(amended->checkin.replaces, 2);
+  const int thirst = kb_->FindingIndex("thirst");
+  EXPECT_TRUE(amended->request.findings.known(thirst));
+  EXPECT_EQ(amended->request.findings.get(kb_->FindingIndex("back_pain_score")), 3);
+  auto view = episodes_->Show(id);
+  ASSERT_TRUE(view.ok());
+  ASSERT_EQ(view->checkins.size(), 2u);
+  EXPECT_EQ(view->checkins[1].date, "2026-11-03");
+  // The history compares day 1 with day 2, not day 2 with itself.
+  ASSERT_FALSE(amended->history.empty());
+  EXPECT_THAT(amended->history[0], HasSubstr("6"));
+  EXPECT_THAT(amended->history[0], HasSubstr("3"));
+
+  // Replace: only the new findings (and the episode's) count.
+  auto replaced = episodes_->Checkin(id, "2026-11-03", Parse(R"("back_pain": true, "back_pain_score": 5)"),
+                                     SameDay::kReplace);
+  ASSERT_TRUE(replaced.ok()) << replaced.status().ToString();
+  EXPECT_EQ(replaced->checkin.seq, 2);
+  EXPECT_FALSE(replaced->request.findings.known(thirst));
+  EXPECT_EQ(episodes_->Show(id)->checkins.size(), 2u);
+
+  // Add keeps both (the behaviour before; for clients that ask for it).
+  auto added = episodes_->Checkin(id, "2026-11-03", Parse(R"("back_pain": true, "back_pain_score": 5)"),
+                                  SameDay::kAdd);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(added->checkin.seq, 3);
+  EXPECT_EQ(added->checkin.replaces, 0);
+
+  // A new date is never asked about.
+  auto next = episodes_->Checkin(id, "2026-11-04", Parse(R"("back_pain": true, "back_pain_score": 2)"));
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(next->checkin.seq, 4);
+  EXPECT_FALSE(episodes_->CheckinOn(id, "2026-11-05")->has_value());
+}
+
+// The chart's review lines are where today's advice says: today's day plus
+// its "in N more days" (legs began on day 6: the line is at day 13, not 7).
+TEST_F(EpisodeTest, ChartReviewLinesAreAtTheDaysTheAdviceGives) {
+  clock_ = FixedClock("2026-11-07");
+  std::string id = NewEpisode();
+  CheckinOnDay(id, 6, R"("leg_aches": true, "leg_aches_score": 4, "leg_aches_days": 0, "back_pain": true, "back_pain_score": 3, "back_pain_days": 2)");
+  auto view = episodes_->Show(id);
+  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  ASSERT_TRUE(view->current.has_value());
+  std::map<std::string, double> text_day;
+  for (const ReviewPoint& r : view->current->assessment.review) {
+    ASSERT_TRUE(r.days_left.has_value()) << r.pain;
+    text_day[std::string(r.pain)] = view->today_day + std::floor(*r.days_left);
+  }
+  ASSERT_EQ(text_day.count("legs"), 1u);
+  ASSERT_EQ(text_day.count("back"), 1u);
+  EXPECT_EQ(text_day["legs"], 13);  // today day 6, "in 7 more days"
+  const std::string svg = episodes_->ChartSvg(*view, 340);
+  for (const auto& [css, pain] : {std::pair<std::string, std::string>{"review-leg", "legs"}, {"review-back", "back"}}) {
+    const size_t at = svg.find(fmt::format("review-line {}\"", css));
+    ASSERT_NE(at, std::string::npos) << css;
+    const size_t x1 = svg.find("x1=\"", at) + 4;
+    const double x = std::stod(svg.substr(x1, svg.find('"', x1) - x1));
+    // The plot runs from x 72 to width - 24 over days 0..x_max (ceil(last) + 2).
+    const double x_max = std::ceil(std::max(text_day["legs"], text_day["back"])) + 2;
+    EXPECT_NEAR((x - 72) / ((340 - 24 - 72) / x_max), text_day[pain], 0.05) << css;
+  }
 }
 
 // Day counts come from the dates: the person does not have to count.

@@ -24,6 +24,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -309,6 +310,84 @@ TEST_F(ServerTest, EpisodeBodyIsOptionalAndChecked) {
   }
   ExpectJsonError(Post(path, R"({"findings": {"back_pain_score": 11}})", Bearer(e.token)), 400, "bad_request",
                   "$.findings.back_pain_score");
+}
+
+// A second check-in on one date: 409 same_day with that day's answers and
+// nothing stored; with "same_day": "amend" (or "replace") it takes that
+// day's place (200, the same seq, no new day). Bad values name the field.
+TEST_F(ServerTest, SecondCheckinOnOneDateIsAskedThenUpdatesThatDay) {
+  StartServer();
+  const Episode e = NewEpisode();
+  const std::string path = "/v1/episodes/" + e.id + "/checkins";
+  ASSERT_EQ(Post(path, R"({"date": "2025-01-11", "findings": {"back_pain": true, "back_pain_score": 6}})",
+                 Bearer(e.token)).status, 201);
+  ASSERT_EQ(Post(path, R"({"date": "2025-01-12", "findings": {"back_pain": true, "back_pain_score": 4, "thirst": "thirsty"}})",
+                 Bearer(e.token)).status, 201);
+
+  const auto asked =
+      Post(path, R"({"date": "2025-01-12", "findings": {"back_pain": true, "back_pain_score": 3}})", Bearer(e.token));
+  ExpectJsonError(asked, 409, "same_day", "$.date");
+  const json a = Parse(asked.body);
+  ASSERT_TRUE(a.contains("checkin")) << asked.body;
+  EXPECT_EQ(a["checkin"].value("seq", 0), 2);
+  EXPECT_EQ(a["checkin"].value("date", ""), "2025-01-12");
+  std::map<std::string, std::string> answers;
+  for (const auto& x : a["checkin"]["answers"]) answers[x.value("finding", "")] = x.value("answer", "");
+  EXPECT_EQ(answers["back_pain_score"], "4") << asked.body;
+  EXPECT_EQ(answers.count("age_years"), 0u) << asked.body;
+  EXPECT_FALSE(answers["thirst"].empty()) << asked.body;
+  EXPECT_EQ(Parse(Get("/v1/episodes/" + e.id, Bearer(e.token)).body)["checkins"].size(), 2u);
+
+  const auto amended = Post(
+      path, R"({"date": "2025-01-12", "same_day": "amend", "findings": {"back_pain": true, "back_pain_score": 3}})",
+      Bearer(e.token));
+  ASSERT_EQ(amended.status, 200) << amended.body;
+  const json m = Parse(amended.body);
+  EXPECT_EQ(m.value("seq", 0), 2);
+  EXPECT_EQ(m.value("replaced", false), true);
+  const json view = Parse(Get("/v1/episodes/" + e.id, Bearer(e.token)).body);
+  ASSERT_EQ(view["checkins"].size(), 2u) << view.dump();
+  EXPECT_EQ(view["checkins"][1].value("back_pain_score", 0.0), 3);
+  for (const auto& h : m.value("history", json::array())) {
+    EXPECT_EQ(h.get<std::string>().find("day 2, and is"), std::string::npos) << h;
+  }
+
+  const auto replaced = Post(
+      path, R"({"date": "2025-01-12", "same_day": "replace", "findings": {"back_pain": true, "back_pain_score": 2}})",
+      Bearer(e.token));
+  ASSERT_EQ(replaced.status, 200) << replaced.body;
+  EXPECT_EQ(Parse(Get("/v1/episodes/" + e.id, Bearer(e.token)).body)["checkins"].size(), 2u);
+
+  // "add" keeps both (the behaviour before); a new date is never asked.
+  EXPECT_EQ(Post(path, R"({"date": "2025-01-12", "same_day": "add", "findings": {"back_pain": true}})",
+                 Bearer(e.token)).status, 201);
+  EXPECT_EQ(Post(path, R"({"date": "2025-01-13", "findings": {"back_pain": true}})", Bearer(e.token)).status, 201);
+  EXPECT_EQ(Parse(Get("/v1/episodes/" + e.id, Bearer(e.token)).body)["checkins"].size(), 4u);
+
+  ExpectJsonError(Post(path, R"({"same_day": "merge", "findings": {}})", Bearer(e.token)), 400, "bad_request",
+                  "$.same_day");
+  ExpectJsonError(Post(path, R"({"same_day": 1, "findings": {}})", Bearer(e.token)), 400, "bad_request", "$.same_day");
+  ExpectJsonError(Post("/v1/episodes", R"({"same_day": "add"})"), 400, "bad_request", "$.same_day");
+}
+
+// chart.svg?width=N lays the chart out N units wide, for N CSS pixels.
+TEST_F(ServerTest, ChartWidthIsChosenByTheClient) {
+  StartServer();
+  const Episode e = NewEpisode();
+  ASSERT_EQ(Post("/v1/episodes/" + e.id + "/checkins",
+                 R"({"date": "2025-01-11", "findings": {"back_pain": true, "back_pain_score": 6}})", Bearer(e.token))
+                .status,
+            201);
+  const std::string base = "/v1/episodes/" + e.id + "/chart.svg";
+  EXPECT_NE(Get(base, Bearer(e.token)).body.find(R"(viewBox="0 0 800.0 )"), std::string::npos);
+  const auto narrow = Get(base + "?width=340", Bearer(e.token));
+  ASSERT_EQ(narrow.status, 200);
+  EXPECT_NE(narrow.body.find(R"(viewBox="0 0 340.0 )"), std::string::npos) << narrow.body.substr(0, 300);
+  for (const char* q : {"?width=299", "?width=1201", "?width=", "?width=abc", "?w=400", "?width=400&x=1"}) {
+    SCOPED_TRACE(q);
+    ExpectJsonError(Get(base + q, Bearer(e.token)), 400, "bad_request", "width");
+  }
+  EXPECT_EQ(Get(base + "?width=400").status, 404);  // the token first
 }
 
 // No token, a wrong token, another episode's token: the same 404 as an id

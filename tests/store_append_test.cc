@@ -171,6 +171,102 @@ TEST_P(StoreTest, AppendCheckinShowsTheEpisodeAndItsCheckinsAndStoresWhatMakeRet
   EXPECT_EQ((*got)[2].disposition, "urgent");
 }
 
+// A second check-in on one date takes the place of that day's (replaces =
+// its seq) inside the locked transaction: same seq and date, the new data, and
+// the number of check-ins does not grow; the rules still hold (only the last
+// check-in, only of its own date), and a refused replacement writes nothing.
+TEST_P(StoreTest, AppendCheckinReplacesTheLastCheckinOfTheSameDate) {
+  ASSERT_OK(store_->CreateEpisode(MakeEpisode(1)));
+  CheckinRecord first = MakeCheckin(R"({"n":1})");
+  first.date = "2025-01-02";
+  ASSERT_OK(store_->AddCheckin(EpisodeId(1), first));
+  CheckinRecord second = MakeCheckin(R"({"n":2})");
+  second.date = "2025-01-03";
+  second.day = 2;
+  ASSERT_OK(store_->AddCheckin(EpisodeId(1), second));
+
+  Result<CheckinRecord> r = store_->AppendCheckin(
+      EpisodeId(1), [&](const EpisodeRecord&, const std::vector<CheckinRecord>& before) -> Result<CheckinRecord> {
+        EXPECT_EQ(before.size(), 2u);
+        CheckinRecord c = MakeCheckin(R"({"n":"2b"})", "routine");
+        c.date = "2025-01-03";
+        c.day = 2;
+        c.created_at = "2025-01-03T18:00:00Z";
+        c.replaces = before.back().seq;
+        return c;
+      });
+  ASSERT_OK(r);
+  EXPECT_EQ(r->seq, 2);
+  EXPECT_EQ(r->replaces, 2);
+  Result<std::vector<CheckinRecord>> got = store_->GetCheckins(EpisodeId(1));
+  ASSERT_OK(got);
+  ASSERT_EQ(got->size(), 2u);
+  EXPECT_EQ((*got)[0].request_json, R"({"n":1})");
+  EXPECT_EQ((*got)[1].seq, 2);
+  EXPECT_EQ((*got)[1].date, "2025-01-03");
+  EXPECT_EQ((*got)[1].request_json, R"({"n":"2b"})");
+  EXPECT_EQ((*got)[1].disposition, "routine");
+  EXPECT_EQ((*got)[1].created_at, "2025-01-03T18:00:00Z");
+  EXPECT_EQ((*got)[1].replaces, 0);  // not stored
+  EXPECT_EQ(db_->QueryIntForTesting("SELECT COUNT(*) FROM checkins"), 2);
+
+  // Not the last check-in, or another date: InvalidArgument, nothing written.
+  for (const auto& [replaces, date] : {std::pair<int64_t, std::string>{1, "2025-01-02"},
+                                       std::pair<int64_t, std::string>{2, "2025-01-04"},
+                                       std::pair<int64_t, std::string>{7, "2025-01-03"}}) {
+    SCOPED_TRACE(fmt::format("replaces {} dated {}", replaces, date));
+    Result<CheckinRecord> bad = store_->AppendCheckin(
+        EpisodeId(1), [&](const EpisodeRecord&, const std::vector<CheckinRecord>&) -> Result<CheckinRecord> {
+          CheckinRecord c = MakeCheckin(R"({"n":"bad"})");
+          c.date = date;
+          c.replaces = replaces;
+          return c;
+        });
+    EXPECT_EQ(bad.status().code(), Status::Code::kInvalidArgument) << bad.status().ToString();
+    EXPECT_NE(bad.status().message().find("checkin.replaces"), std::string::npos) << bad.status().ToString();
+  }
+  got = store_->GetCheckins(EpisodeId(1));
+  ASSERT_OK(got);
+  ASSERT_EQ(got->size(), 2u);
+  EXPECT_EQ((*got)[0].request_json, R"({"n":1})");
+  EXPECT_EQ((*got)[1].request_json, R"({"n":"2b"})");
+}
+
+// Two replacements of one day at once, from separate stores (connections, as
+// separate processes would be): each runs in the episode's lock, so both are
+// decided on what the other left, the day stays one check-in, and the last
+// one written is what is stored.
+TEST_P(StoreTest, ConcurrentReplacementsOfOneDayKeepOneCheckin) {
+  ASSERT_OK(store_->CreateEpisode(MakeEpisode(1)));
+  ASSERT_OK(store_->AddCheckin(EpisodeId(1), MakeCheckin(R"({"n":0})")));
+  constexpr int kThreads = 4, kEach = 5;
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int t = 0; t < kThreads; ++t) {
+    Result<std::unique_ptr<Store>> s = Store::Open(db_->url());
+    ASSERT_OK(s);
+    stores.push_back(std::move(s).value());
+  }
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        Result<CheckinRecord> r = stores[t]->AppendCheckin(
+            EpisodeId(1), [&](const EpisodeRecord&, const std::vector<CheckinRecord>& before) -> Result<CheckinRecord> {
+              CheckinRecord c = MakeCheckin(fmt::format(R"({{"t":{},"i":{}}})", t, i));
+              c.replaces = before.back().seq;
+              return c;
+            });
+        if (r.ok()) ++ok;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_GE(ok.load(), 1);
+  EXPECT_EQ(db_->QueryIntForTesting("SELECT COUNT(*) FROM checkins"), 1);
+  EXPECT_EQ(db_->QueryIntForTesting("SELECT MAX(seq) FROM checkins"), 1);
+}
+
 TEST_P(StoreTest, AppendCheckinWritesNothingWhenMakeRefusesOrTheEpisodeIsMissing) {
   ASSERT_OK(store_->CreateEpisode(MakeEpisode(1)));
   ASSERT_OK(store_->AddCheckin(EpisodeId(1), MakeCheckin("{}")));

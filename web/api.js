@@ -29,14 +29,19 @@ async function call(method, url, { body, token, accept } = {}) {
   if (!response.ok) {
     let message = `The service answered with an error (${response.status}).`;
     let path = '';
+    let sameDay = null;
     try {
-      const err = JSON.parse(text).error;
+      const parsed = JSON.parse(text);
+      const err = parsed.error;
       if (err && err.message) {
         message = err.path ? `${err.path}: ${err.message}` : err.message;
         path = err.path || '';
       }
+      if (err && err.code === 'same_day' && parsed.checkin) sameDay = parsed.checkin;
     } catch (e) { /* not JSON */ }
-    throw new ApiError(response.status, message, path);
+    const error = new ApiError(response.status, message, path);
+    error.sameDay = sameDay;
+    throw error;
   }
   if (accept && accept !== 'application/json') return text;
   try {
@@ -57,9 +62,13 @@ export function createEpisode(onsetDate, findings) {
   return call('POST', '/v1/episodes', { body });
 }
 
-export function checkin(episode, date, findings) {
+// `sameDay`: what to do when the date has a check-in already ("amend",
+// "replace"); without it the service asks: ApiError 409 with `sameDay` set to
+// that day's check-in ({seq, date, day, disposition, answers: [{label, answer}]}).
+export function checkin(episode, date, findings, sameDay) {
   const body = { findings };
   if (date) body.date = date;
+  if (sameDay) body.same_day = sameDay;
   return call('POST', `/v1/episodes/${encodeURIComponent(episode.id)}/checkins`, { body, token: episode.token });
 }
 
@@ -67,8 +76,11 @@ export function getEpisode(episode) {
   return call('GET', `/v1/episodes/${encodeURIComponent(episode.id)}`, { token: episode.token });
 }
 
-export function getChart(episode) {
-  return call('GET', `/v1/episodes/${encodeURIComponent(episode.id)}/chart.svg`,
+// `width`: the CSS pixels the chart has (300 to 1200), so it is laid out for
+// them and its text stays at 12 px or more.
+export function getChart(episode, width) {
+  const w = Math.max(300, Math.min(1200, Math.floor(width || 800)));
+  return call('GET', `/v1/episodes/${encodeURIComponent(episode.id)}/chart.svg?width=${w}`,
     { token: episode.token, accept: 'image/svg+xml' });
 }
 

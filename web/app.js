@@ -7,7 +7,7 @@ import {
   h, append, clear, announce, focusHeading, todayUtc, addDays, daysBetween, formatDate,
 } from './dom.js';
 import { renderScreen, answerText, STAGE_NAMES } from './interview.js';
-import { dispositionBox, resultSections, answersTable } from './result.js';
+import { dispositionBox, resultSections, answersTable, LEVELS } from './result.js';
 import * as ep from './episode.js';
 
 const SESSION_KEY = 'norotriage.session';
@@ -168,8 +168,12 @@ function requestFindings(extra = {}) {
   delete given.checkin_date;
   if (state.mode !== 'checkin' || !state.checkin) return given;
   const c = state.checkin;
+  // What the day's own answers imply (a trend from the scores; no vomiting
+  // in 24 hours: none now), under what was given.
+  Object.assign(given, { ...ep.impliedFindings(given, c), ...given });
+  delete given.gi_24h;
   const date = extra.checkin_date || state.answers.checkin_date || c.maxDate;
-  const out = { ...c.stable };
+  const out = { ...c.stable, ...(c.carried || {}) };
   const sinceOnset = daysBetween(c.onset, date);
   if (sinceOnset >= 0) out.days_since_onset = sinceOnset;
   const starts = c.painStart || {};
@@ -254,17 +258,34 @@ async function finish(step) {
   }
   const episode = ep.loadEpisode();
   const date = state.answers.checkin_date || state.checkin.maxDate;
-  const findings = { ...state.answers };
+  // What is carried from the episode (ep.carriedOf) and what the day's own
+  // answers imply go with today's answers.
+  const findings = {
+    ...(state.checkin.carried || {}), ...ep.impliedFindings(state.answers, state.checkin), ...state.answers,
+  };
   delete findings.checkin_date;
+  delete findings.gi_24h;
+  // The date has a check-in already: show its answers and ask first.
+  const earlier = state.checkin.lastCheckin;
+  if (!state.checkin.sameDay && earlier && earlier.date === date) {
+    showSameDay(earlier, () => { state.checkin.sameDay = 'amend'; saveSession(); finish(step); });
+    return;
+  }
   let saved = null;
   let problem = null;
   try {
-    saved = await busy(() => api.checkin(episode, date, findings));
+    saved = await busy(() => api.checkin(episode, date, findings, state.checkin.sameDay));
   } catch (e) {
+    if (e.sameDay) {
+      // A check-in for this date exists: show its answers and ask.
+      showSameDay(e.sameDay, () => { state.checkin.sameDay = 'amend'; saveSession(); finish(step); });
+      return;
+    }
     problem = e;
   }
   if (saved) {
     ep.notePainStarts(episode, date, requestFindings());
+    episode.carried = { ...(episode.carried || {}), ...ep.carriedOf(state.answers) };
     episode.last_date = date;
     ep.saveEpisode(episode);
     state.checkinResponse = saved;
@@ -337,12 +358,40 @@ function showResult(result, { emergencyStep = null, problem = null } = {}) {
   }
 }
 
+// A check-in for a date that has one: that day's answers, and the choice to
+// update it (the new answers added to it, the new ones winning) or keep it.
+function showSameDay(earlier, onUpdate) {
+  const rows = (earlier.answers || []).map((a) => ({ question: a.label, answer: a.answer }));
+  // The answers that say something first; the "No" ones folded away.
+  const notable = rows.filter((r) => r.answer !== 'No');
+  show([
+    h('h1', null, `You checked in on ${formatDate(earlier.date)} already`),
+    h('p', { class: 'lead' }, 'A day has one check-in. You can update it with the answers you just gave '
+      + '(they replace the earlier ones), or keep it as it was.'),
+    h('p', null, 'The advice that day was: ',
+      h('span', { class: `level-tag t-${earlier.disposition}` }, (LEVELS[earlier.disposition] || { label: earlier.disposition }).label)),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'button primary', onclick: onUpdate }, 'Update today’s check-in'),
+      h('button', { type: 'button', class: 'button secondary', onclick: () => { state = freshState('assess'); clearSession(); showEpisode(); } },
+        'Keep it as it was')),
+    rows.length ? h('section', { class: 'result-section', 'aria-labelledby': 'h-earlier' },
+      h('h2', { id: 'h-earlier' }, 'Your earlier answers for that day'),
+      notable.length ? answersTable(notable) : null,
+      notable.length < rows.length ? h('details', { class: 'answers' },
+        h('summary', null, `Show all ${rows.length} answers`),
+        answersTable(rows)) : null) : null,
+  ], 'Already checked in', 'same-day');
+  showEmergency(null);
+}
+
 function showCheckinResult(saved, step) {
   const result = saved.result;
   const nodes = [
     h('p', { class: 'print-only print-title' }, 'Summary for a doctor'),
     h('h1', null, 'Today’s advice'),
-    h('p', { class: 'saved-note' }, `Your check-in for ${formatDate(saved.date)} is saved.`),
+    h('p', { class: 'saved-note' }, saved.replaced
+      ? `Your check-in for ${formatDate(saved.date)} is updated.`
+      : `Your check-in for ${formatDate(saved.date)} is saved.`),
     dispositionBox(result),
     saved.history && saved.history.length ? h('section', { class: 'result-section', 'aria-labelledby': 'h-course' },
       h('h2', { id: 'h-course' }, 'How it is going'),
@@ -468,7 +517,10 @@ async function startEpisode(onsetDate, extra = {}) {
   try {
     await busy(async () => {
       const created = await api.createEpisode(onsetDate, stable);
-      const episode = { id: created.id, token: created.token, onset_date: created.onset_date || onsetDate, stable, pain_start: {} };
+      const episode = {
+        id: created.id, token: created.token, onset_date: created.onset_date || onsetDate, stable, pain_start: {},
+        carried: ep.carriedOf(state.answers),
+      };
       ep.saveEpisode(episode);
       await api.checkin(episode, date, firstCheckinFindings(extra));
       ep.notePainStarts(episode, date, state.answers);
@@ -484,16 +536,21 @@ async function startEpisode(onsetDate, extra = {}) {
   showEpisode();
 }
 
-async function addToEpisode(episode, extra = {}) {
+async function addToEpisode(episode, extra = {}, sameDay = undefined) {
   const date = todayUtc();
   try {
-    await busy(() => api.checkin(episode, date, firstCheckinFindings(extra)));
+    await busy(() => api.checkin(episode, date, firstCheckinFindings(extra), sameDay));
   } catch (e) {
-    showProblem(e, () => addToEpisode(episode, extra));
+    if (e.sameDay) {
+      showSameDay(e.sameDay, () => addToEpisode(episode, extra, 'amend'));
+      return;
+    }
+    showProblem(e, () => addToEpisode(episode, extra, sameDay));
     return;
   }
   ep.notePainStarts(episode, date, state.answers);
   episode.last_date = date;
+  episode.carried = { ...(episode.carried || {}), ...ep.carriedOf(state.answers) };
   ep.saveEpisode(episode);
   state = freshState('assess');
   clearSession();
@@ -501,6 +558,10 @@ async function addToEpisode(episode, extra = {}) {
 }
 
 // ------------------------------------------------------------------ episode
+
+// The last check-in and its answers, from the recovery page last shown
+// (GET /v1/episodes/{id}: last_checkin), for a second check-in on its date.
+let lastCheckin = null;
 
 async function showEpisode() {
   const episode = ep.loadEpisode();
@@ -516,8 +577,12 @@ async function showEpisode() {
     return;
   }
   const checkins = view.checkins || [];
+  lastCheckin = view.last_checkin || null;
   episode.onset_date = view.episode.onset_date;
   episode.last_date = checkins.length ? checkins[checkins.length - 1].date : null;
+  // The last day before today, whose scores a check-in's trends compare with.
+  const prior = checkins.filter((c) => c.date < view.today).pop();
+  episode.prior = prior ? { date: prior.date, back: prior.back_pain_score, legs: prior.leg_aches_score } : null;
   ep.saveEpisode(episode);
   showEmergency(null);
   show(ep.renderEpisodePage(view, {
@@ -527,7 +592,9 @@ async function showEpisode() {
   }), 'My recovery', 'episode');
   const slot = document.getElementById('chart-slot');
   try {
-    const svg = ep.safeSvg(await api.getChart(episode));
+    // Laid out for the width it has (less the slot's padding), so its text is not shrunk.
+    const width = slot.clientWidth - 10;
+    const svg = ep.safeSvg(await api.getChart(episode, width));
     if (!slot.isConnected) return;
     clear(slot).appendChild(svg || h('p', null, 'The chart could not be shown.'));
   } catch (e) {
@@ -568,10 +635,18 @@ function startCheckin() {
   state = freshState('checkin');
   state.checkin = {
     stable: episode.stable || {},
+    carried: episode.carried || {},
+    // Set to "amend" once the person, shown that day's answers, chose to update it.
+    sameDay: undefined,
+    lastCheckin,
     onset: episode.onset_date,
     painStart: episode.pain_start || {},
     minDate,
     maxDate: today < minDate ? minDate : today,
+    // The date is asked only when days were missed (the last check-in is
+    // before yesterday); otherwise the check-in is today's.
+    askDate: !episode.last_date || episode.last_date < addDays(today, -1),
+    prior: episode.prior && episode.prior.date < today ? episode.prior : null,
   };
   saveSession();
   advance();
@@ -636,8 +711,7 @@ function showStart() {
       h('h2', { id: 'h-following' }, 'Following your recovery'),
       h('p', null, 'You are following your recovery on this device. Check in once a day.'),
       h('div', { class: 'actions' },
-        h('button', { type: 'button', class: 'button primary', onclick: startCheckin }, 'Check in for today'),
-        h('button', { type: 'button', class: 'button secondary', onclick: () => showEpisode() }, 'See my recovery'))) : null,
+        h('button', { type: 'button', class: 'button primary', onclick: () => showEpisode() }, 'Continue my recovery'))) : null,
   ], null, 'start');
 }
 
@@ -657,14 +731,19 @@ window.addEventListener('afterprint', () => {
   while (openedForPrint.length) openedForPrint.pop().open = false;
 });
 
+// The page opens on the start page, where a followed recovery is offered as
+// "Continue my recovery"; only a reload in the middle of a first interview
+// (this tab's sessionStorage) goes back to its screen. A check-in is never
+// resumed or its advice shown again on its own: it was that day's, and the
+// recovery page gives today's.
 (function boot() {
   const saved = loadSession();
-  if (window.location.hash === '#recovery' && ep.loadEpisode()) {
-    showEpisode();
-  } else if (saved && saved.stack && saved.stack.length) {
+  if (window.location.hash) window.history.replaceState(null, '', window.location.pathname);
+  if (saved && saved.mode === 'assess' && saved.stack && saved.stack.length) {
     state = saved;
     advance();
-  } else {
-    showStart();
+    return;
   }
+  if (saved) clearSession();
+  showStart();
 }());

@@ -16,6 +16,23 @@ export const STABLE_FINDINGS = [
   'previous_clot', 'hormone_therapy', 'active_cancer', 'recent_surgery',
 ];
 
+// Answers that do not change from day to day either, but are not needed to
+// start an episode: kept in this browser from the first interview and given
+// again at every check-in (with STABLE_FINDINGS), so a daily check-in asks
+// only what changes: pain, symptoms, fluids and, every day, the warning signs.
+export const CARRIED_FINDINGS = [
+  'could_be_pregnant', 'diabetes', 'sglt2_inhibitor', 'chemotherapy_recent', 'steroid_dependent', 'lithium',
+  'regular_nsaid', 'recent_trauma', 'back_pain_began_with_vomiting', 'back_pain_site', 'back_pain_mechanical',
+];
+
+export function carriedOf(answers) {
+  const out = {};
+  for (const k of [...STABLE_FINDINGS, ...CARRIED_FINDINGS]) {
+    if (answers[k] !== undefined) out[k] = answers[k];
+  }
+  return out;
+}
+
 export function loadEpisode() {
   try {
     const e = JSON.parse(window.localStorage.getItem(STORAGE_KEY) || 'null');
@@ -32,23 +49,28 @@ export function forgetEpisode() {
   window.localStorage.removeItem(STORAGE_KEY);
 }
 
+// "I don't know" (null) is kept too: it was asked, and is not asked again.
 export function stableOf(answers) {
   const out = {};
   for (const k of STABLE_FINDINGS) {
-    if (answers[k] !== undefined && answers[k] !== null) out[k] = answers[k];
+    if (answers[k] !== undefined) out[k] = answers[k];
   }
   return out;
 }
 
 // Remembers the day each pain began (from a check-in that gave its day
-// count), so later check-ins need not ask it again.
+// count; else, as the service counts it, the day the illness began), so later
+// check-ins need not ask it again.
 export function notePainStarts(episode, date, findings) {
   episode.pain_start = episode.pain_start || {};
   for (const [pain, present, days] of [['back', 'back_pain', 'back_pain_days'], ['legs', 'leg_aches', 'leg_aches_days']]) {
-    if (findings[present] === true && typeof findings[days] === 'number' && !episode.pain_start[pain]) {
+    if (findings[present] !== true || episode.pain_start[pain]) continue;
+    if (typeof findings[days] === 'number') {
       const d = new Date(`${date}T00:00:00Z`);
       d.setUTCDate(d.getUTCDate() - Math.floor(findings[days]));
       episode.pain_start[pain] = d.toISOString().slice(0, 10);
+    } else if (episode.onset_date) {
+      episode.pain_start[pain] = episode.onset_date;
     }
   }
 }
@@ -74,67 +96,100 @@ function scoreQ(finding, text, label, help) {
   return { finding, type: 'number', text, label, help, why: WHY_PAIN, min: 0, max: 10 };
 }
 
+// How a pain score moved since the last day's: "better", "same" or "worse".
+export function trendFrom(previous, now) {
+  if (typeof previous !== 'number' || typeof now !== 'number') return undefined;
+  if (now < previous) return 'better';
+  return now > previous ? 'worse' : 'same';
+}
+
+// The findings the check-in's own screens imply without asking: no vomiting
+// or diarrhoea in 24 hours means none now and a count of 0; a pain's trend
+// comes from its score and the last day's score (c.prior), when there is one.
+export function impliedFindings(a, c) {
+  const out = {};
+  if (a.gi_24h === false) Object.assign(out, { gi_ongoing: false, vomits_24h: 0, stools_24h: 0 });
+  const prior = (c && c.prior) || {};
+  for (const [present, score, trend, key] of [['back_pain', 'back_pain_score', 'back_pain_trend', 'back'],
+    ['leg_aches', 'leg_aches_score', 'leg_aches_trend', 'legs']]) {
+    if (a[present] === true && a[trend] === undefined) {
+      const t = trendFrom(prior[key], a[score]);
+      if (t) out[trend] = t;
+    }
+  }
+  return out;
+}
+
 // The check-in's own screens, asked before the interview goes on with
-// whatever else could change today's advice. Returns the next unanswered
-// one, or null. `a`: the check-in's answers so far.
-export function nextDailyScreen(a, { minDate, maxDate }) {
+// whatever else could change today's advice (the warning signs among them,
+// every day). Only what changes from day to day: the date only when days were
+// missed (c.askDate), a pain's trend only when there is no earlier score to
+// compare with, the fluids only after vomiting or diarrhoea. Returns the next
+// unanswered one, or null. `a`: the check-in's answers so far.
+export function nextDailyScreen(a, c) {
+  const { minDate, maxDate, askDate } = c;
+  const prior = c.prior || {};
   const screens = [];
+  const today = [];
+  if (askDate) {
+    today.push({
+      finding: 'checkin_date', type: 'date', text: 'Which day is this check-in for?', label: 'Day of this check-in',
+      help: 'Leave it as today, unless you are filling in a day you missed.', min: minDate, max: maxDate, required: true,
+    });
+  }
+  today.push(
+    boolQ('back_pain', 'Do you have pain in your back?', 'Pain in your back',
+      'Say yes for any ache or pain in your back.', WHY_PAIN),
+    boolQ('leg_aches', 'Do your legs ache?', 'Aching legs', 'Say yes for any ache or soreness in your legs.', WHY_PAIN),
+    boolQ('leg_cramps', 'Do you get sudden, painful cramps in your muscles?', 'Sudden, painful muscle cramps',
+      'A cramp is when a muscle goes tight and hard and you cannot relax it.', WHY_PAIN),
+    boolQ('gi_24h', 'In the last 24 hours, have you vomited or had diarrhoea?', 'Vomiting or diarrhoea in the last 24 hours',
+      'Diarrhoea means runny or watery poo.', WHY_FLUID));
   screens.push({
     id: 'daily:today', kind: 'form', stage: 'daily', title: 'How are you today?', unknown_label: "I don't know",
-    questions: [
-      {
-        finding: 'checkin_date', type: 'date', text: 'Which day is this check-in for?', label: 'Day of this check-in',
-        help: 'Leave it as today, unless you are filling in a day you missed.', min: minDate, max: maxDate, required: true,
-      },
-      boolQ('back_pain', 'Do you have pain in your back?', 'Pain in your back',
-        'Say yes for any ache or pain in your back.', WHY_PAIN),
-      boolQ('leg_aches', 'Do your legs ache?', 'Aching legs', 'Say yes for any ache or soreness in your legs.', WHY_PAIN),
-      boolQ('leg_cramps', 'Do you get sudden, painful cramps in your muscles?', 'Sudden, painful muscle cramps',
-        'A cramp is when a muscle goes tight and hard and you cannot relax it.', WHY_PAIN),
-      boolQ('gi_ongoing', 'Are you still vomiting or having diarrhoea?', 'Still vomiting or having diarrhoea',
-        'Say yes if it has happened in the last few hours.', WHY_FLUID),
-    ],
+    questions: today,
   });
   const pain = [];
   if (a.back_pain === true) {
     pain.push(scoreQ('back_pain_score', 'How bad is the back pain now, from 0 (none) to 10 (the worst)?',
       'How bad the back pain is (0 to 10)', 'Pick the number for the worst pain you have now.'));
-    pain.push(trendQ('back_pain_trend', 'Over the last few days, is the back pain getting better or worse?',
-      'How the back pain is changing', ['It is getting better', 'It is about the same', 'It is getting worse']));
+    if (typeof prior.back !== 'number') {
+      pain.push(trendQ('back_pain_trend', 'Over the last few days, is the back pain getting better or worse?',
+        'How the back pain is changing', ['It is getting better', 'It is about the same', 'It is getting worse']));
+    }
   }
   if (a.leg_aches === true) {
     pain.push(scoreQ('leg_aches_score', 'How bad are the leg aches now, from 0 (none) to 10 (the worst)?',
       'How bad the leg aches are (0 to 10)', 'Pick the number for the worst ache you have now.'));
-    pain.push(trendQ('leg_aches_trend', 'Over the last few days, are the leg aches getting better or worse?',
-      'How the leg aches are changing', ['They are getting better', 'They are about the same', 'They are getting worse']));
+    if (typeof prior.legs !== 'number') {
+      pain.push(trendQ('leg_aches_trend', 'Over the last few days, are the leg aches getting better or worse?',
+        'How the leg aches are changing', ['They are getting better', 'They are about the same', 'They are getting worse']));
+    }
   }
   if (pain.length) {
     screens.push({ id: 'daily:pain', kind: 'form', stage: 'daily', title: 'Your pain today', unknown_label: "I don't know", questions: pain });
   }
-  const fluids = [];
-  if (a.gi_ongoing === true) {
-    fluids.push({
-      finding: 'vomits_24h', type: 'integer', min: 0, max: 100, why: WHY_FLUID,
-      text: 'How many times have you vomited in the last 24 hours?', label: 'Times you vomited in the last 24 hours',
-      help: 'Count each time you were sick. Put 0 if none.',
-    });
-    fluids.push({
-      finding: 'stools_24h', type: 'integer', min: 0, max: 100, why: WHY_FLUID,
-      text: 'How many runny or watery poos have you had in the last 24 hours?', label: 'Runny poos in the last 24 hours',
-      help: 'Count only loose ones. Put 0 if none.',
+  if (a.gi_24h !== false) {
+    screens.push({
+      id: 'daily:fluids', kind: 'form', stage: 'daily', title: 'Vomiting, diarrhoea and drinking', unknown_label: "I don't know",
+      questions: [
+        boolQ('gi_ongoing', 'Are you still vomiting or having diarrhoea?', 'Still vomiting or having diarrhoea',
+          'Say yes if it has happened in the last few hours.', WHY_FLUID),
+        {
+          finding: 'vomits_24h', type: 'integer', min: 0, max: 100, why: WHY_FLUID,
+          text: 'How many times have you vomited in the last 24 hours?', label: 'Times you vomited in the last 24 hours',
+          help: 'Count each time you were sick. Put 0 if none.',
+        },
+        {
+          finding: 'stools_24h', type: 'integer', min: 0, max: 100, why: WHY_FLUID,
+          text: 'How many runny or watery poos have you had in the last 24 hours?', label: 'Runny poos in the last 24 hours',
+          help: 'Count only loose ones. Put 0 if none.',
+        },
+        boolQ('keeps_fluids_down', 'Can you keep drinks down without them coming back up?', 'You can keep drinks down',
+          'Say no if you bring back up most of what you drink.', WHY_FLUID),
+      ],
     });
   }
-  fluids.push(boolQ('keeps_fluids_down', 'Can you keep drinks down without them coming back up?', 'You can keep drinks down',
-    'Say no if you bring back up most of what you drink.', WHY_FLUID));
-  fluids.push({
-    finding: 'thirst', type: 'choice', text: 'How thirsty are you?', label: 'How thirsty you are',
-    help: 'Pick the one that fits best right now.', why: WHY_FLUID,
-    choices: [{ value: 'normal', label: 'No more than usual' }, { value: 'thirsty', label: 'Thirsty, I want to drink a lot' },
-      { value: 'unable_to_drink', label: 'Too weak or sick to drink' }],
-  });
-  fluids.push(boolQ('dark_urine', 'Is your pee dark yellow or strong smelling?', 'Dark yellow or strong-smelling pee',
-    'Pee should be pale yellow when you drink enough.', WHY_FLUID));
-  screens.push({ id: 'daily:fluids', kind: 'form', stage: 'daily', title: 'Drinking and fluids today', unknown_label: "I don't know", questions: fluids });
   return screens.find((s) => s.questions.some((q) => a[q.finding] === undefined)) || null;
 }
 
@@ -178,8 +233,15 @@ export function renderEpisodePage(view, handlers) {
   parts.push(h('p', { class: 'lead' },
     `The stomach bug began on ${formatDate(view.episode.onset_date)}. Today is day ${formatNumber(Math.floor(view.today_day))}.`,
     checkins.length ? ` You have checked in ${checkins.length === 1 ? 'once' : `${checkins.length} times`}.` : ' You have not checked in yet.'));
+  // One check-in a day: checking in again updates today's (its answers shown first).
+  const last = checkins.length ? checkins[checkins.length - 1] : null;
+  const doneToday = !!last && last.date === view.today;
+  if (doneToday) {
+    parts.push(h('p', { class: 'saved-note' }, 'You have checked in today. If something has changed, update today’s check-in.'));
+  }
   parts.push(h('div', { class: 'actions' },
-    h('button', { type: 'button', class: 'button primary', onclick: handlers.onCheckin }, 'Check in for today')));
+    h('button', { type: 'button', class: 'button primary', onclick: handlers.onCheckin },
+      doneToday ? 'Update today’s check-in' : 'Check in for today')));
 
   if (view.current) {
     parts.push(h('section', { class: 'result-section', 'aria-labelledby': 'h-current' },

@@ -53,8 +53,19 @@ class FixedClock : public Clock {
   std::string today_;
 };
 
+// What a check-in does when its date has a check-in already (a second one
+// on one day, e.g. a double submit or answers to correct).
+enum class SameDay {
+  kAsk,      // refuse with AlreadyExists, so the caller can show that day's answers and ask
+  kReplace,  // that day's check-in is replaced by this one's findings
+  kAmend,    // this one's findings are added to that day's (given ones win)
+  kAdd,      // stored as one more check-in of that date (before version 2: the only way)
+};
+// "ask", "replace", "amend", "add"; nullopt for anything else.
+std::optional<SameDay> ParseSameDay(std::string_view text);
+
 struct CheckinResult {
-  CheckinRecord checkin;             // as stored (seq assigned)
+  CheckinRecord checkin;             // as stored (seq assigned; `replaces` set when it replaced one)
   Request request;                   // as assessed, with derived days and history
   Assessment assessment;             // borrows text from the knowledge base
   std::vector<std::string> history;  // plain sentences about the course so far
@@ -86,20 +97,50 @@ class Episodes {
   Result<EpisodeRecord> Create(std::string_view onset_date, const Request& stable,
                                const std::string& token_hash = "");
   // `date` "" means today. It may not be before the onset or the last check-in.
-  // FailedPrecondition when the episode has kMaxCheckinsPerEpisode already.
-  Result<CheckinResult> Checkin(const std::string& id, std::string_view date, const Request& findings);
+  // FailedPrecondition when a new check-in would be more than
+  // kMaxCheckinsPerEpisode. When the date has a check-in already, `same_day`
+  // says what to do (AlreadyExists for kAsk; replace and amend keep the
+  // count and are allowed at the limit), all in the store's one transaction.
+  Result<CheckinResult> Checkin(const std::string& id, std::string_view date, const Request& findings,
+                                SameDay same_day = SameDay::kAsk);
+  // The check-in of `date` ("" = today), if there is one: the answers given
+  // that day, for a caller to show when it asks what to do with a second one.
+  Result<std::optional<CheckinRecord>> CheckinOn(const std::string& id, std::string_view date);
+  // The answers given at a check-in (its request without the findings the
+  // episode derived: day counts it worked out and the history group).
+  Result<Request> AnswersOf(const CheckinRecord& c) const;
   Result<EpisodeView> Show(const std::string& id);
   // {"episode": {…}, "checkins": [{…, "request": {…}, "result": {…}}]}
   Result<std::string> Export(const std::string& id);
   Result<std::vector<EpisodeRecord>> List();
   Status Delete(const std::string& id);
 
-  // The recovery chart of a view, as a standalone SVG document.
-  std::string ChartSvg(const EpisodeView& view) const;
+  // The recovery chart of a view, as a standalone SVG document `width` units
+  // wide (300..1200; drawn at that many CSS pixels its text is >= 12 px). Its
+  // review lines are at the days today's advice gives ("in N more days").
+  std::string ChartSvg(const EpisodeView& view, double width = 800) const;
   // {"episode": id, "seq", "date", "day", "history": […], "result": {…}}
   std::string CheckinJson(const std::string& episode_id, const CheckinResult& r) const;
+  // The answers of a day's check-in in plain words, one {label, answer} a
+  // finding the person gave that day (not the episode's stable findings, not
+  // what the episode worked out).
+  struct Answer {
+    std::string finding;
+    std::string label;
+    std::string answer;
+  };
+  Result<std::vector<Answer>> DayAnswers(const EpisodeRecord& e, const CheckinRecord& c) const;
+  // The 409 body of a second check-in on one date: {"error": {"code":
+  // "same_day", "message", "path": "$.date"}, "checkin": {"seq", "date",
+  // "day", "disposition", "answers": [{"finding", "label", "answer"}]}}.
+  std::string SameDayJson(const EpisodeRecord& e, const std::string& message,
+                          const std::optional<CheckinRecord>& c) const;
+  // One day's check-in with its answers: {"seq", "date", "day", "disposition",
+  // "answers": [{"finding", "label", "answer"}]}.
+  std::string DayJson(const EpisodeRecord& e, const CheckinRecord& c) const;
   // The view as JSON: episode, check-ins (without their full request and
-  // result), history, and the current advice as a result object.
+  // result), history, the last check-in's answers (DayJson, "last_checkin"),
+  // and the current advice as a result object.
   std::string ViewJson(const EpisodeView& view) const;
 
   // The findings of `stable` merged under `findings` (findings win).

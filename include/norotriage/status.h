@@ -23,7 +23,10 @@ class [[nodiscard]] Status {
                     kUnavailable = 4, kResourceExhausted = 5, kInternal = 6,
                     // A valid request that the state of what it is about does not allow
                     // (e.g. a check-in beyond an episode's limit).
-                    kFailedPrecondition = 7 };
+                    kFailedPrecondition = 7,
+                    // What the request would make exists already, and the caller must
+                    // say what to do with it (e.g. a second check-in on one date).
+                    kAlreadyExists = 8 };
 
   Status() = default;  // OK
   static Status Ok() { return Status(); }
@@ -34,6 +37,7 @@ class [[nodiscard]] Status {
   static Status ResourceExhausted(std::string msg) { return Status(Code::kResourceExhausted, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
   static Status FailedPrecondition(std::string msg) { return Status(Code::kFailedPrecondition, std::move(msg)); }
+  static Status AlreadyExists(std::string msg) { return Status(Code::kAlreadyExists, std::move(msg)); }
 
   bool ok() const { return state_ == nullptr; }
   Code code() const { return state_ ? state_->code : Code::kOk; }

@@ -68,6 +68,10 @@ struct CheckinRecord {
   std::string result_json;  // the result the engine gave (spec/result.md)
   std::string disposition;  // "emergency" | "urgent" | "routine" | "self_care"
   std::string created_at;   // UTC, YYYY-MM-DDTHH:MM:SSZ
+  // Only on a record an AppendCheckin `make` returns: the seq of the check-in
+  // it replaces (it must be the last one, and of the same date), or 0 to add a
+  // new one. Not stored: records read back have 0.
+  int64_t replaces = 0;
 };
 
 class Store {
@@ -104,11 +108,16 @@ class Store {
   // other check-in to the episode, from any connection or process, is stored
   // between what `make` was shown and what it returned. The returned record's
   // seq is ignored: the next one (last + 1, from 1) is assigned and the record
-  // is returned as stored. When this returns OK the check-in is durable.
+  // is returned as stored. A record whose `replaces` is the last check-in's seq
+  // takes that check-in's place instead (same seq, same date; the number of
+  // check-ins does not grow), in the same transaction: a second check-in on
+  // one date amends that day rather than adding one. When this returns OK the
+  // check-in is durable.
   //
   // Errors: NotFound if the episode does not exist (`make` is not called);
   // `make`'s own Status, unchanged, when it refuses; InvalidArgument if its
-  // record is malformed; Unavailable when the lock or the database is not to
+  // record is malformed, or `replaces` is not the last check-in or its date
+  // is not that check-in's; Unavailable when the lock or the database is not to
   // be had within the deadlines above. Nothing is written on any error.
   //
   // REQUIRES: `make` does not use this Store (it runs with the lock held) and

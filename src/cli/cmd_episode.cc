@@ -24,6 +24,7 @@ struct Options {
   std::string file = "-";
   std::string onset;        // new --onset
   std::string date;         // checkin --date
+  std::string same_day;     // checkin --same-day: ask|replace|amend|add; "" = ask
   std::string chart;        // show --chart FILE.svg
   bool json = false;
   bool interactive = false;
@@ -34,7 +35,8 @@ int ExitFor(const Status& s) {
   switch (s.code()) {
     case Status::Code::kInvalidArgument:
     case Status::Code::kNotFound:
-    case Status::Code::kFailedPrecondition: return kExitDataErr;
+    case Status::Code::kFailedPrecondition:
+    case Status::Code::kAlreadyExists: return kExitDataErr;
     case Status::Code::kUnavailable: return 69;         // EX_UNAVAILABLE
     case Status::Code::kResourceExhausted: return 74;   // EX_IOERR: e.g. the disk is full
     default: return kExitSoftware;
@@ -98,10 +100,41 @@ class Runner {
     return kExitOk;
   }
 
+  // That day's check-in in words, for a second check-in on one date.
+  std::string SameDayText(const CheckinRecord& c) {
+    std::string out = fmt::format("There is a check-in for {} already (check-in {}, day {}, advice: {}). Its answers:\n",
+                                  c.date, c.seq, c.day, c.disposition);
+    auto e = store_->GetEpisode(o_.id);
+    if (!e.ok()) return out;
+    auto answers = episodes_->DayAnswers(*e, c);
+    if (answers.ok()) {
+      for (const auto& a : *answers) out += fmt::format("  {}: {}\n", a.label, a.answer);
+    }
+    return out;
+  }
+
   int Checkin() {
     if (!Open()) return status_;
     Request findings;
     findings.findings = Findings(kb_->findings().size());
+    SameDay same_day = o_.same_day.empty() ? SameDay::kAsk : *ParseSameDay(o_.same_day);
+    if (o_.interactive && same_day == SameDay::kAsk) {
+      // Asked before the questions: update that day's check-in, or stop.
+      auto earlier = episodes_->CheckinOn(o_.id, o_.date);
+      if (!earlier.ok()) return Fail(earlier.status());
+      if (*earlier) {
+        std::FILE* to = o_.json ? stderr : stdout;
+        fmt::print(to, "{}\nUpdate that check-in with today's answers? [u] update (answers you give now win), "
+                       "[r] replace it, [c] cancel: ", SameDayText(**earlier));
+        std::fflush(to);
+        std::string line;
+        if (!std::getline(std::cin, line) || line.empty() || (line[0] != 'u' && line[0] != 'r')) {
+          fmt::print(to, "\nNothing changed.\n");
+          return kExitOk;
+        }
+        same_day = line[0] == 'u' ? SameDay::kAmend : SameDay::kReplace;
+      }
+    }
     if (o_.interactive) {
       // Ask only what is not already known from the episode's stable findings.
       auto e = store_->GetEpisode(o_.id);
@@ -115,14 +148,22 @@ class Runner {
     } else if (!ReadRequest(*kb_, o_.file, &findings, &status_)) {
       return status_;
     }
-    auto r = episodes_->Checkin(o_.id, o_.date, findings);
+    auto r = episodes_->Checkin(o_.id, o_.date, findings, same_day);
+    if (!r.ok() && r.status().code() == Status::Code::kAlreadyExists) {
+      auto earlier = episodes_->CheckinOn(o_.id, o_.date);
+      fmt::print(stderr, "error: {}\n{}Give --same-day amend (add these answers to it), --same-day replace, "
+                         "or --same-day add (keep both).\n",
+                 r.status().message(), earlier.ok() && *earlier ? SameDayText(**earlier) : "");
+      return ExitFor(r.status());
+    }
     if (!r.ok()) return Fail(r.status());
     if (o_.json) {
       Write(episodes_->CheckinJson(o_.id, *r) + "\n");
       return kExitOk;
     }
     bool color = o_.color == "always" || (o_.color == "auto" && isatty(STDOUT_FILENO));
-    Write(fmt::format("Check-in {} saved: {} (day {}).\n\n", r->checkin.seq, r->checkin.date, r->checkin.day) +
+    Write(fmt::format("Check-in {} {}: {} (day {}).\n\n", r->checkin.seq,
+                      r->checkin.replaces != 0 ? "updated" : "saved", r->checkin.date, r->checkin.day) +
           HistoryText(r->history) + ToText(r->assessment, color));
     return kExitOk;
   }
@@ -253,6 +294,10 @@ Command EpisodeCommand() {
             c->add_option("file", o->file, "Request file of today's findings, or - for standard input");
             c->add_option("--date", o->date, "Date of the check-in (YYYY-MM-DD; default today)");
             c->add_flag("--interactive", o->interactive, "Ask the questions instead of reading a file");
+            c->add_option("--same-day", o->same_day,
+                          "When the date has a check-in already: ask (default; refused, or asked with "
+                          "--interactive), amend, replace or add")
+                ->check(CLI::IsMember({"ask", "replace", "amend", "add"}));
             add_common(c);
             CLI::App* s = sub->add_subcommand("show", "The history and today's advice");
             s->add_option("id", o->id, "Episode id")->required();

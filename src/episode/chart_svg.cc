@@ -18,15 +18,16 @@ namespace {
 // All in viewBox units. The width is fixed; the height follows from how many
 // legend rows the labels need.
 
-constexpr double kWidth = 800;
 constexpr double kMargin = 24;          // left edge of title and legends
 constexpr double kPlotLeft = 72;        // room for y tick labels and the y title
-constexpr double kPlotRight = kWidth - 24;
-constexpr double kPlotWidth = kPlotRight - kPlotLeft;
+constexpr double kRightMargin = 24;     // the plot's right edge from the chart's
 constexpr double kPlotHeight = 240;
 constexpr double kStripHeight = 22;     // the advice strip under the plot
 constexpr double kLegendRow = 22;       // baseline to baseline
 constexpr double kTitleSize = 20;
+constexpr double kMinTitleSize = 14;    // a narrow chart's title shrinks to this before it is cut
+constexpr double kMinChartWidth = 300;
+constexpr double kMaxChartWidth = 1200;
 constexpr double kTextSize = 12;
 constexpr double kAxisTitleSize = 13;
 constexpr double kMinTickGap = 32;      // between labelled x ticks
@@ -257,12 +258,12 @@ double ItemWidth(const LegendItem& item) {
 
 // Places `items` left to right from (kMargin, first_baseline), wrapping at the
 // right edge. Returns the number of rows (at least 1).
-int LayOut(std::vector<LegendItem>& items, double first_baseline) {
+int LayOut(std::vector<LegendItem>& items, double first_baseline, double chart_width) {
   double x = kMargin;
   int row = 0;
   for (auto& item : items) {
     const double width = ItemWidth(item);
-    if (x > kMargin && x + width > kWidth - kMargin) {
+    if (x > kMargin && x + width > chart_width - kMargin) {
       x = kMargin;
       ++row;
     }
@@ -276,21 +277,28 @@ int LayOut(std::vector<LegendItem>& items, double first_baseline) {
 // Places `heading` at (kMargin, first_baseline) and `items` in a grid of
 // equal columns to its right: one row of all items if they fit, else 2
 // columns, else 1. Returns the number of rows.
-int LayOutGrid(LegendItem& heading, std::vector<LegendItem>& items, double first_baseline) {
+int LayOutGrid(LegendItem& heading, std::vector<LegendItem>& items, double first_baseline,
+               double chart_width) {
   heading.x = kMargin;
   heading.y = first_baseline;
-  const double left = kMargin + ItemWidth(heading) + kItemGap;
   double column = 0;
   for (const auto& item : items) column = std::max(column, ItemWidth(item) + kItemGap);
+  const double right = chart_width - kMargin;
+  double left = kMargin + ItemWidth(heading) + kItemGap;
+  int heading_rows = 0;
+  if (left + column - kItemGap > right) {  // not one column beside it: the items go under it
+    left = kMargin;
+    heading_rows = 1;
+  }
   size_t columns = items.size();
-  while (columns > 1 && left + static_cast<double>(columns) * column - kItemGap > kWidth - kMargin) {
+  while (columns > 1 && left + static_cast<double>(columns) * column - kItemGap > right) {
     columns = columns > 2 ? 2 : 1;
   }
   for (size_t i = 0; i < items.size(); ++i) {
     items[i].x = left + static_cast<double>(i % columns) * column;
-    items[i].y = first_baseline + static_cast<double>(i / columns) * kLegendRow;
+    items[i].y = first_baseline + static_cast<double>(heading_rows + static_cast<int>(i / columns)) * kLegendRow;
   }
-  return items.empty() ? 1 : static_cast<int>((items.size() + columns - 1) / columns);
+  return heading_rows + (items.empty() ? 1 : static_cast<int>((items.size() + columns - 1) / columns));
 }
 
 void AddLegend(SvgOut& svg, const std::vector<LegendItem>& items, bool show_back,
@@ -388,6 +396,10 @@ class Chart {
   void AddAdviceStrip();
 
   const ChartInput& in_;
+  double width_ = 800;         // the viewBox's width (ChartInput::width, clamped)
+  double plot_right_ = 0;
+  double plot_width_ = 0;
+  double title_size_ = kTitleSize;
   std::vector<const ChartCheckin*> checkins_;  // valid days only, by day
   Series back_{"back", "Back pain", "back pain", kBackColor, "", {}};
   Series legs_{"leg", "Leg aches", "leg aches", kLegColor, kLegDash, {}};
@@ -430,6 +442,13 @@ std::vector<std::array<double, 3>> CleanBand(const ChartBand& band) {
 }
 
 Chart::Chart(const ChartInput& in) : in_(in) {
+  width_ = std::isfinite(in.width) ? std::clamp(std::round(in.width), kMinChartWidth, kMaxChartWidth) : 800;
+  plot_right_ = width_ - kRightMargin;
+  plot_width_ = plot_right_ - kPlotLeft;
+  // A narrow chart makes its title smaller (not below kMinTitleSize) before it cuts it.
+  const double fit = (width_ - 2 * kMargin) /
+                     (static_cast<double>(std::max<size_t>(1, CodePoints(in.title))) * kBoldCharWidthEm);
+  title_size_ = std::clamp(std::floor(fit * 10) / 10, kMinTitleSize, kTitleSize);
   // The data, cleaned and in day order.
   for (const auto& c : in.checkins) {
     if (ValidDay(c.day)) checkins_.push_back(&c);
@@ -456,7 +475,7 @@ Chart::Chart(const ChartInput& in) : in_(in) {
   if (leg_review_) last_day = std::max(last_day, in.leg_review_day);
   if (today_) last_day = std::max(last_day, in.today);
   x_max_ = std::ceil(last_day) + 2;
-  px_per_day_ = kPlotWidth / x_max_;
+  px_per_day_ = plot_width_ / x_max_;
 
   // The layout, top to bottom.
   if (in.show_back) top_legend_.push_back({Swatch::kBackLine, Level::kSelfCare, "Back pain"});
@@ -465,7 +484,7 @@ Chart::Chart(const ChartInput& in) : in_(in) {
     top_legend_.push_back({Swatch::kBand, Level::kSelfCare, "Shaded: the usual course"});
   }
   const double legend_y = title_y_ + 28;
-  const int top_rows = LayOut(top_legend_, legend_y);
+  const int top_rows = LayOut(top_legend_, legend_y, width_);
   plot_top_ = legend_y + (top_rows - 1) * kLegendRow + 34;  // room for "Today" above
   plot_bottom_ = plot_top_ + kPlotHeight;
   strip_top_ = plot_bottom_ + 12;
@@ -478,7 +497,7 @@ Chart::Chart(const ChartInput& in) : in_(in) {
     items.push_back({Swatch::kLevel, style.level, LevelLabel(in, style.level)});
   }
   const double advice_y = x_title_y_ + 30;
-  const int advice_rows = LayOutGrid(advice_legend_.front(), items, advice_y);
+  const int advice_rows = LayOutGrid(advice_legend_.front(), items, advice_y, width_);
   advice_legend_.insert(advice_legend_.end(), items.begin(), items.end());
   height_ = advice_y + (advice_rows - 1) * kLegendRow + 18;
 }
@@ -495,7 +514,7 @@ std::string Chart::Render() {
   AddAdviceStrip();
   svg_.Add(R"(<text x="{}" y="{}" font-size="{}" fill="{}" text-anchor="middle">Day since the illness began</text>)"
            "\n",
-           Num(kPlotLeft + kPlotWidth / 2), Num(x_title_y_), kAxisTitleSize, kTextColor);
+           Num(kPlotLeft + plot_width_ / 2), Num(x_title_y_), kAxisTitleSize, kTextColor);
   svg_.Add(R"svg(<text transform="translate({},{}) rotate(-90)" font-size="{}" fill="{}" text-anchor="middle">Pain score (0-10)</text>)svg"
            "\n",
            Num(kMargin - 2), Num(plot_top_ + kPlotHeight / 2), kAxisTitleSize, kTextColor);
@@ -545,16 +564,16 @@ void Chart::AddHead() {
            R"(role="img" aria-labelledby="nt-chart-title nt-chart-desc" )"
            R"(font-family="sans-serif">)"
            "\n",
-           Num(kWidth), Num(height_));
+           Num(width_), Num(height_));
   svg_.Add(R"(<title id="nt-chart-title">{}</title>)" "\n", Esc(in_.title));
   svg_.Add(R"(<desc id="nt-chart-desc">{}</desc>)" "\n", Esc(Description()));
   svg_.Add(R"(<defs><clipPath id="nt-chart-plot"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath></defs>)"
            "\n",
-           Num(kPlotLeft), Num(plot_top_), Num(kPlotWidth), Num(kPlotHeight));
-  svg_.Add(R"(<rect width="{}" height="{}" fill="#ffffff"/>)" "\n", Num(kWidth), Num(height_));
+           Num(kPlotLeft), Num(plot_top_), Num(plot_width_), Num(kPlotHeight));
+  svg_.Add(R"(<rect width="{}" height="{}" fill="#ffffff"/>)" "\n", Num(width_), Num(height_));
   svg_.Add(R"(<text x="{}" y="{}" font-size="{}" font-weight="bold" fill="{}">{}</text>)" "\n",
-           Num(kMargin), Num(title_y_), kTitleSize, kTextColor,
-           Esc(FitBoldText(in_.title, kTitleSize, kWidth - 2 * kMargin)));
+           Num(kMargin), Num(title_y_), title_size_, kTextColor,
+           Esc(FitBoldText(in_.title, title_size_, width_ - 2 * kMargin)));
   AddLegend(svg_, top_legend_, !back_band_.empty(), !leg_band_.empty());
 }
 
@@ -564,7 +583,7 @@ void Chart::AddGrid() {
   for (int score = 0; score <= 10; score += 2) {
     const double y = Y(score);
     svg_.Add(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1"/>)",
-             Num(kPlotLeft), Num(y), Num(kPlotRight), Num(y), kGridColor);
+             Num(kPlotLeft), Num(y), Num(plot_right_), Num(y), kGridColor);
     svg_.Add(R"(<text x="{}" y="{}" font-size="{}" fill="{}" text-anchor="end">{}</text>)" "\n",
              Num(kPlotLeft - 8), Num(y + 4), kTextSize, kMutedColor, score);
   }
@@ -605,7 +624,7 @@ void Chart::AddAxes() {
   svg_.Add(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="{3}" stroke-width="1"/>)" "\n",
            Num(kPlotLeft), Num(plot_top_), Num(plot_bottom_), kAxisColor);
   svg_.Add(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="{3}" stroke-width="1"/>)" "\n",
-           Num(kPlotLeft), Num(plot_bottom_), Num(kPlotRight), kAxisColor);
+           Num(kPlotLeft), Num(plot_bottom_), Num(plot_right_), kAxisColor);
   if (px_per_day_ >= kMinMinorTickGap) {
     std::string ticks;
     for (int day = 0; day <= x_max_; ++day) {
@@ -625,7 +644,7 @@ void Chart::AddToday() {
   const double half = TextWidth("Today", kTextSize, kBoldCharWidthEm) / 2;
   svg_.Add(R"(<text x="{}" y="{}" font-size="{}" font-weight="bold" fill="{}" text-anchor="middle">Today</text>)"
            "\n",
-           Num(std::clamp(x, kPlotLeft + half, kPlotRight - half)), Num(plot_top_ - 8),
+           Num(std::clamp(x, kPlotLeft + half, plot_right_ - half)), Num(plot_top_ - 8),
            kTextSize, kTodayColor);
 }
 
@@ -680,16 +699,16 @@ void Chart::AddReviews() {
              "\n",
              r.css, Num(x), Num(plot_top_), Num(plot_bottom_), r.color);
     const double width = TextWidth(r.text, kTextSize);
-    const bool after = x + 6 + width <= kPlotRight;  // else before the line
-    const double left = after ? x + 6 : x - 6 - width;
+    const bool after = x + 6 + width <= plot_right_;  // else before the line
+    // On a narrow chart neither side may hold it: kept inside the chart, over the line.
+    const double left = std::clamp(after ? x + 6 : x - 6 - width, 4.0, std::max(4.0, width_ - 4 - width));
     const bool overlaps =
         first && left < first->second + 4 && left + width > first->first - 4;
     const double baseline = plot_top_ + (overlaps ? 34 : 16);
     svg_.Add(R"(<rect x="{}" y="{}" width="{}" height="17" rx="3" fill="#ffffff" fill-opacity="0.85"/>)",
              Num(left - 3), Num(baseline - 13), Num(width + 6));
-    svg_.Add(R"(<text x="{}" y="{}" font-size="{}" fill="{}" text-anchor="{}">{}</text>)" "\n",
-             Num(after ? x + 6 : x - 6), Num(baseline), kTextSize, r.color,
-             after ? "start" : "end", r.text);
+    svg_.Add(R"(<text class="review-label review-label-{}" x="{}" y="{}" font-size="{}" fill="{}">{}</text>)" "\n",
+             r.css, Num(left), Num(baseline), kTextSize, r.color, r.text);
     if (!first) first.emplace(left, left + width);
   }
 }
@@ -705,7 +724,7 @@ void Chart::AddMessage() {
   if (message.empty()) return;
   svg_.Add(R"(<text class="message" x="{}" y="{}" font-size="16" fill="{}" text-anchor="middle">{}</text>)"
            "\n",
-           Num(kPlotLeft + kPlotWidth / 2), Num(plot_top_ + kPlotHeight / 2), kMutedColor,
+           Num(kPlotLeft + plot_width_ / 2), Num(plot_top_ + kPlotHeight / 2), kMutedColor,
            message);
 }
 
@@ -714,7 +733,7 @@ void Chart::AddMessage() {
 void Chart::AddAdviceStrip() {
   const double mid = strip_top_ + kStripHeight / 2;
   svg_.Add(R"(<rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="#f3f3f3"/>)" "\n",
-           Num(kPlotLeft), Num(strip_top_), Num(kPlotWidth), Num(kStripHeight));
+           Num(kPlotLeft), Num(strip_top_), Num(plot_width_), Num(kStripHeight));
   svg_.Add(R"(<text x="{}" y="{}" font-size="{}" fill="{}" text-anchor="end">Advice</text>)" "\n",
            Num(kPlotLeft - 8), Num(mid + 4), kTextSize, kMutedColor);
   std::vector<const ChartCheckin*> by_level = checkins_;

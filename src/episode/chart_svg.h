@@ -24,8 +24,9 @@
 // <title> and a <desc> that says the data in words (role="img",
 // aria-labelledby), for screen readers.
 //
-// Sizes are in a 800-unit-wide viewBox with no width or height, so the chart
-// scales to its container. It uses no external fonts or resources
+// Sizes are in a viewBox ChartInput::width units wide (800 by default; a
+// narrower one lays the legends out in more rows and the labels inside the
+// chart) with no width or height, so the chart scales to its container. It uses no external fonts or resources
 // (font-family sans-serif) and only presentation attributes, so any SVG 1.1
 // renderer (browsers, librsvg) draws it the same way.
 //
@@ -59,6 +60,10 @@ struct ChartBand {
 };
 
 struct ChartInput {
+  // The viewBox's width, clamped to 300..1200 (not finite: 800). Drawn at this
+  // width in CSS pixels, every text is 12 px or more: a page asks for the
+  // width it has (a phone's 360-px screen holds the chart at 300-340).
+  double width = 800;
   std::string title;                   // e.g. "Recovery since 2026-11-02"
   std::vector<ChartCheckin> checkins;  // any order; drawn sorted by day
   bool show_back = false;              // draw back pain (line, band, review line)

@@ -13,6 +13,7 @@
 #include "episode/chart_svg.h"
 #include "episode/dates.h"
 #include "norotriage/engine.h"
+#include "output/review_days.h"
 #include "util/json_writer.h"
 
 namespace norotriage {
@@ -117,6 +118,14 @@ std::string Fill(std::string text, std::initializer_list<std::pair<std::string_v
 }
 
 }  // namespace
+
+std::optional<SameDay> ParseSameDay(std::string_view text) {
+  if (text == "ask") return SameDay::kAsk;
+  if (text == "replace") return SameDay::kReplace;
+  if (text == "amend") return SameDay::kAmend;
+  if (text == "add") return SameDay::kAdd;
+  return std::nullopt;
+}
 
 Episodes::Episodes(std::shared_ptr<const KnowledgeBase> kb, Store* store, const Clock* clock)
     : kb_(std::move(kb)), store_(store), clock_(clock) {}
@@ -232,7 +241,29 @@ Result<CheckinResult> Episodes::Evaluate(const EpisodeRecord& e, const std::vect
   return out;
 }
 
-Result<CheckinResult> Episodes::Checkin(const std::string& id, std::string_view date_text, const Request& findings) {
+Result<Request> Episodes::AnswersOf(const CheckinRecord& c) const {
+  auto stored = ReadStored(*kb_, c);
+  if (!stored.ok()) return stored.status();
+  Request req = std::move(stored->request);
+  const auto& specs = kb_->findings();
+  for (size_t i = 0; i < specs.size() && i < req.findings.size(); ++i) {
+    if (specs[i].group == "history") req.findings.clear(i);
+  }
+  return req;
+}
+
+Result<std::optional<CheckinRecord>> Episodes::CheckinOn(const std::string& id, std::string_view date_text) {
+  const std::string date = date_text.empty() ? clock_->Today() : std::string(date_text);
+  auto checkins = store_->GetCheckins(id);
+  if (!checkins.ok()) return checkins.status();
+  for (auto it = checkins->rbegin(); it != checkins->rend(); ++it) {
+    if (it->date == date) return std::optional<CheckinRecord>(*it);
+  }
+  return std::optional<CheckinRecord>();
+}
+
+Result<CheckinResult> Episodes::Checkin(const std::string& id, std::string_view date_text, const Request& findings,
+                                        SameDay same_day) {
   const std::string date_str = date_text.empty() ? clock_->Today() : std::string(date_text);
   // A check-in is read, evaluate, write: its date check, day counts and
   // history findings depend on the episode's earlier check-ins. The store
@@ -249,26 +280,43 @@ Result<CheckinResult> Episodes::Checkin(const std::string& id, std::string_view 
     }
     auto today = ParseDate(clock_->Today());
     if (today && *date > *today) return Status::InvalidArgument(fmt::format("date: {} is in the future", date_str));
-    if (before.size() >= kMaxCheckinsPerEpisode) {
-      return Status::FailedPrecondition(fmt::format(
-          "this episode has {} check-ins, the most one episode can hold; start a new episode",
-          kMaxCheckinsPerEpisode));
-    }
     if (!before.empty() && *date < *ParseDate(before.back().date)) {
       return Status::InvalidArgument(
           fmt::format("date: {} is before the last check-in ({})", date_str, before.back().date));
     }
+    // A second check-in on one date: asked, or that day's replaced or amended
+    // (the same transaction, so the day cannot change under it).
+    const bool same_date = !before.empty() && before.back().date == FormatDate(*date);
+    if (same_date && same_day == SameDay::kAsk) {
+      return Status::AlreadyExists(fmt::format(
+          "date: {} has a check-in already; replace it, amend it, or keep both", date_str));
+    }
+    const bool replacing = same_date && (same_day == SameDay::kReplace || same_day == SameDay::kAmend);
+    if (!replacing && before.size() >= kMaxCheckinsPerEpisode) {
+      return Status::FailedPrecondition(fmt::format(
+          "this episode has {} check-ins, the most one episode can hold; start a new episode",
+          kMaxCheckinsPerEpisode));
+    }
     auto stable = StableOf(e);
     if (!stable.ok()) return stable.status();
-    Request req = Merge(*stable, findings);
+    Request given = findings;
+    if (replacing && same_day == SameDay::kAmend) {
+      auto earlier = AnswersOf(before.back());
+      if (!earlier.ok()) return earlier.status();
+      given = Merge(*earlier, findings);
+    }
+    Request req = Merge(*stable, given);
     if (!req.findings.known(kb_->FindingIndex("age_years"))) {
       return Status::InvalidArgument(
           "$.findings.age_years: is required (give it when the episode is made, or at the check-in)");
     }
-    auto result = Evaluate(e, before, *date, std::move(req));
+    // A replacement is judged on the check-ins before the day it replaces.
+    std::vector<CheckinRecord> earlier(before.begin(), before.end() - (replacing ? 1 : 0));
+    auto result = Evaluate(e, earlier, *date, std::move(req));
     if (!result.ok()) return result.status();
     made = std::move(result).value();
-    all = before;
+    if (replacing) made->checkin.replaces = before.back().seq;
+    all = std::move(earlier);
     return made->checkin;
   };
   auto stored = store_->AppendCheckin(id, make);
@@ -401,7 +449,7 @@ Result<std::vector<EpisodeRecord>> Episodes::List() { return store_->ListEpisode
 
 Status Episodes::Delete(const std::string& id) { return store_->DeleteEpisode(id); }
 
-std::string Episodes::ChartSvg(const EpisodeView& view) const {
+std::string Episodes::ChartSvg(const EpisodeView& view, double width) const {
   const auto& kb = kb_->compiled();
   Slots slot(*kb_);
   internal::ChartInput in;
@@ -422,10 +470,22 @@ std::string Episodes::ChartSvg(const EpisodeView& view) const {
   }
   in.back_band.points = kb.history.course_back;
   in.leg_band.points = kb.history.course_legs;
-  for (const auto& r : kb.review) {
-    if (r.pain == "back") in.back_review_day = r.after_days;
-    if (r.pain == "legs") in.leg_review_day = r.after_days;
+  // The review lines where the advice of today says they are: today's day
+  // plus the text's "in N more days" (one computation, review_days.h). A pain
+  // whose review is not in today's advice (no days known, or not there) gets
+  // no line.
+  in.back_review_day = -1;
+  in.leg_review_day = -1;
+  if (view.current) {
+    for (const ReviewPoint& r : view.current->assessment.review) {
+      const auto days = internal::ReviewDaysFromNow(r);
+      if (!days) continue;
+      const double day = view.today_day + static_cast<double>(*days);
+      if (r.pain == "back") in.back_review_day = day;
+      if (r.pain == "legs") in.leg_review_day = day;
+    }
   }
+  in.width = width;
   in.today = view.today_day;
   for (Level l : {Level::kEmergency, Level::kUrgent, Level::kRoutine, Level::kSelfCare}) {
     in.disposition_labels[l] = kb.dispositions[static_cast<int>(l)].label;
@@ -441,11 +501,96 @@ std::string Episodes::CheckinJson(const std::string& episode_id, const CheckinRe
   w.Key("seq"); w.Int(r.checkin.seq);
   w.Key("date"); w.String(r.checkin.date);
   w.Key("day"); w.Double(r.checkin.day);
+  w.Key("replaced"); w.Bool(r.checkin.replaces != 0);
   w.Key("history");
   w.BeginArray();
   for (const auto& h : r.history) w.String(h);
   w.EndArray();
   w.Key("result"); w.Raw(r.checkin.result_json);
+  w.EndObject();
+  return out;
+}
+
+Result<std::vector<Episodes::Answer>> Episodes::DayAnswers(const EpisodeRecord& e, const CheckinRecord& c) const {
+  auto answers = AnswersOf(c);
+  if (!answers.ok()) return answers.status();
+  auto stable = StableOf(e);
+  if (!stable.ok()) return stable.status();
+  const auto& specs = kb_->findings();
+  std::vector<Answer> out;
+  for (size_t i = 0; i < specs.size() && i < answers->findings.size(); ++i) {
+    const FindingSpec& f = specs[i];
+    if (f.id == "days_since_onset") continue;  // worked out from the dates
+    const bool declined = i < answers->declined.size() && answers->declined[i];
+    if (!answers->findings.known(i) && !declined) continue;
+    const bool stable_declined = i < stable->declined.size() && stable->declined[i];
+    if ((declined && stable_declined) ||
+        (!declined && i < stable->findings.size() && stable->findings.known(i) &&
+         stable->findings.get(i) == answers->findings.get(i))) {
+      continue;  // the episode's, not the day's
+    }
+    std::string text;
+    if (declined) {
+      text = "I don't know";
+    } else {
+      const double v = answers->findings.get(i);
+      switch (f.type) {
+        case FindingType::kBool: text = v != 0 ? "Yes" : "No"; break;
+        case FindingType::kChoice: {
+          const auto k = static_cast<size_t>(v);
+          text = k < f.choice_labels.size() && !f.choice_labels[k].empty() ? f.choice_labels[k]
+                 : k < f.choices.size()                                     ? f.choices[k]
+                                                                            : Number(v);
+          break;
+        }
+        default: text = Number(v);
+      }
+    }
+    out.push_back({f.id, f.label.empty() ? f.question : f.label, std::move(text)});
+  }
+  return out;
+}
+
+std::string Episodes::SameDayJson(const EpisodeRecord& e, const std::string& message,
+                                  const std::optional<CheckinRecord>& c) const {
+  std::string out;
+  internal::JsonWriter w(&out);
+  w.BeginObject();
+  w.Key("error");
+  w.BeginObject();
+  w.Key("code"); w.String("same_day");
+  // "date: …" from Checkin: the path is the body's.
+  w.Key("message"); w.String(message.rfind("date: ", 0) == 0 ? message.substr(6) : message);
+  w.Key("path"); w.String("$.date");
+  w.EndObject();
+  if (c) {
+    w.Key("checkin");
+    w.Raw(DayJson(e, *c));
+  }
+  w.EndObject();
+  return out;
+}
+
+std::string Episodes::DayJson(const EpisodeRecord& e, const CheckinRecord& c) const {
+  std::string out;
+  internal::JsonWriter w(&out);
+  w.BeginObject();
+  w.Key("seq"); w.Int(c.seq);
+  w.Key("date"); w.String(c.date);
+  w.Key("day"); w.Double(c.day);
+  w.Key("disposition"); w.String(c.disposition);
+  w.Key("answers");
+  w.BeginArray();
+  if (auto answers = DayAnswers(e, c); answers.ok()) {
+    for (const auto& a : *answers) {
+      w.BeginObject();
+      w.Key("finding"); w.String(a.finding);
+      w.Key("label"); w.String(a.label);
+      w.Key("answer"); w.String(a.answer);
+      w.EndObject();
+    }
+  }
+  w.EndArray();
   w.EndObject();
   return out;
 }
@@ -483,6 +628,12 @@ std::string Episodes::ViewJson(const EpisodeView& view) const {
   w.BeginArray();
   for (const auto& h : view.history) w.String(h);
   w.EndArray();
+  // The last check-in's answers: a client about to check in again on its
+  // date shows them and asks (same_day) before it sends anything.
+  if (!view.checkins.empty()) {
+    w.Key("last_checkin");
+    w.Raw(DayJson(view.episode, view.checkins.back()));
+  }
   if (view.current) {
     w.Key("current");
     w.Raw(ToJson(view.current->assessment));

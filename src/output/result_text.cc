@@ -16,6 +16,7 @@
 
 #include "norotriage/assessment.h"
 #include "norotriage/engine.h"
+#include "output/review_days.h"
 #include "util/utf8.h"
 
 namespace norotriage {
@@ -215,12 +216,11 @@ std::string DoseSentence(const Dose& d) {
 // When the review point comes, from its days_left; empty when the days are
 // unknown (the review text itself then says when).
 std::string ReviewWhen(const ReviewPoint& r) {
-  if (!r.days_left || !std::isfinite(*r.days_left)) return std::string();
-  // Whole days, rounded down: saying a point comes earlier is the safe error.
-  const double days = std::floor(std::max(0.0, *r.days_left));
-  if (days < 1) return "That is now.";
-  const auto n = static_cast<long long>(std::min(days, 1e6));
-  return fmt::format("That is in {} more {}.", n, Plural(n, "day", "days"));
+  // The recovery chart draws its review line from the same days (review_days.h).
+  const std::optional<long long> days = internal::ReviewDaysFromNow(r);
+  if (!days) return std::string();
+  if (*days < 1) return "That is now.";
+  return fmt::format("That is in {} more {}.", *days, Plural(*days, "day", "days"));
 }
 
 class TextOut {

@@ -104,6 +104,7 @@ void ReplyStatus(HttpResponse& res, const Status& s) {
       ReplyError(res, 404, "Not found.");
       return;
     case Status::Code::kFailedPrecondition:
+    case Status::Code::kAlreadyExists:
       ReplyError(res, 409, s.message());
       return;
     case Status::Code::kUnavailable:

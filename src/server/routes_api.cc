@@ -73,6 +73,7 @@ bool IsIdentifier(std::string_view s) {
 struct EpisodeBody {
   std::string date;           // "" when absent or null
   std::string request_json;   // {"findings": …} for ParseRequest; "" when absent
+  std::string same_day;       // check-ins only: "ask" | "replace" | "amend" | "add"; "" when absent
 };
 
 InputError Malformed(simdjson::error_code e, std::string path = "$") {
@@ -124,9 +125,17 @@ std::optional<InputError> ParseEpisodeBody(const std::string& body, std::string_
       if (auto e = v.get_object().get(findings)) return Malformed(e, "$.findings");
       if (auto e = findings.raw_json().get(raw)) return Malformed(e, "$.findings");
       out->request_json = fmt::format("{{\"findings\":{}}}", raw);
+    } else if (key == "same_day" && date_key == "date") {
+      std::string_view s;
+      if (v.get_string().get(s) != simdjson::SUCCESS || !ParseSameDay(s)) {
+        return InputError{"$.same_day", "expected \"ask\", \"replace\", \"amend\" or \"add\""};
+      }
+      out->same_day = std::string(s);
     } else {
       return InputError{IsIdentifier(key) ? fmt::format("$.{}", key) : std::string("$"),
-                        fmt::format("unknown field (expected \"{}\" and \"findings\")", date_key)};
+                        date_key == "date"
+                            ? std::string("unknown field (expected \"date\", \"findings\" and \"same_day\")")
+                            : fmt::format("unknown field (expected \"{}\" and \"findings\")", date_key)};
     }
   }
   if (const char* rest = nullptr; doc.current_location().get(rest) == simdjson::SUCCESS) {
@@ -207,10 +216,18 @@ void HandleCheckin(ServerContext& ctx, const HttpRequest& req, HttpResponse& res
   if (body.request_json.empty()) return ReplyError(res, 400, "is required", "$.findings");
   auto findings = ParseRequest(*ctx.kb, body.request_json, ParseOptions{.require_age = false});
   if (!findings.ok()) return ReplyInputError(res, findings.error());
-  auto result = ctx.episodes->Checkin(episode->id, body.date, findings.value());
+  const SameDay same_day = body.same_day.empty() ? SameDay::kAsk : *ParseSameDay(body.same_day);
+  auto result = ctx.episodes->Checkin(episode->id, body.date, findings.value(), same_day);
+  if (!result.ok() && result.status().code() == Status::Code::kAlreadyExists) {
+    // Asked: 409 with that day's check-in, so the client can show its answers.
+    auto earlier = ctx.episodes->CheckinOn(episode->id, body.date);
+    if (!earlier.ok()) return ReplyEpisodeError(res, earlier.status());
+    return ReplyJson(res, 409, ctx.episodes->SameDayJson(*episode, result.status().message(), *earlier));
+  }
   if (!result.ok()) return ReplyEpisodeError(res, result.status());
   res.set_header("Location", fmt::format("/v1/episodes/{}", episode->id));
-  ReplyJson(res, 201, ctx.episodes->CheckinJson(episode->id, *result));
+  // 200 when it took the place of that day's check-in (nothing was created).
+  ReplyJson(res, result->checkin.replaces != 0 ? 200 : 201, ctx.episodes->CheckinJson(episode->id, *result));
 }
 
 void HandleShowEpisode(ServerContext& ctx, const HttpRequest& req, HttpResponse& res) {
@@ -224,11 +241,25 @@ void HandleShowEpisode(ServerContext& ctx, const HttpRequest& req, HttpResponse&
 void HandleEpisodeChart(ServerContext& ctx, const HttpRequest& req, HttpResponse& res) {
   auto episode = Authorize(ctx, req, res);
   if (!episode) return;
+  // ?width=N: the width the page has for it (300..1200, default 800), so a
+  // phone's chart is laid out for the phone and its text is not shrunk.
+  double width = 800;
+  if (!req.query.empty()) {
+    std::string_view q = req.query;
+    if (q.rfind("width=", 0) != 0 || q.size() > 10) return ReplyError(res, 400, "expected width=300 to width=1200", "width");
+    int w = 0;
+    for (char c : q.substr(6)) {
+      if (c < '0' || c > '9') return ReplyError(res, 400, "expected width=300 to width=1200", "width");
+      w = w * 10 + (c - '0');
+    }
+    if (q.size() == 6 || w < 300 || w > 1200) return ReplyError(res, 400, "expected width=300 to width=1200", "width");
+    width = w;
+  }
   auto view = ctx.episodes->Show(episode->id);
   if (!view.ok()) return ReplyEpisodeError(res, view.status());
   // Opened on its own, an SVG document could run script: allow none.
   res.set_header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
-  res.set_content(ctx.episodes->ChartSvg(*view), kSvgContentType);
+  res.set_content(ctx.episodes->ChartSvg(*view, width), kSvgContentType);
   res.status = 200;
 }
 

@@ -242,6 +242,21 @@ Status ValidateCheckin(const CheckinRecord& c) {
   return CheckJson("checkin.result_json", c.result_json);
 }
 
+Status ValidateReplacement(const CheckinRecord& c, const std::vector<CheckinRecord>& before) {
+  if (c.replaces == 0) return Status::Ok();
+  if (before.empty() || c.replaces != before.back().seq) {
+    return Status::InvalidArgument(fmt::format(
+        "checkin.replaces: {} is not the episode's last check-in ({})", c.replaces,
+        before.empty() ? std::string("none") : std::to_string(before.back().seq)));
+  }
+  if (c.date != before.back().date) {
+    return Status::InvalidArgument(fmt::format(
+        "checkin.replaces: check-in {} is dated {}, not {}", c.replaces, before.back().date,
+        Quote(c.date)));
+  }
+  return Status::Ok();
+}
+
 std::string RedactDatabaseUrl(std::string_view url) {
   const size_t scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return "<database URL>";

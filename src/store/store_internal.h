@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "norotriage/status.h"
 #include "norotriage/store.h"
@@ -32,6 +33,9 @@ Status ValidateEpisode(const EpisodeRecord& episode);
 // The same for a check-in (its seq is ignored); `day` must be finite and the
 // disposition one of "emergency", "urgent", "routine", "self_care".
 Status ValidateCheckin(const CheckinRecord& checkin);
+// InvalidArgument unless `checkin.replaces` is 0 or names the last of
+// `before` with the same date (store.h, AppendCheckin).
+Status ValidateReplacement(const CheckinRecord& checkin, const std::vector<CheckinRecord>& before);
 
 // The start of a caller-supplied id, printable, for an error message.
 std::string QuoteForMessage(std::string_view s);

@@ -191,6 +191,17 @@ class PostgresStore final : public Store {
       if (!made.ok()) return made.status();  // tx's destructor rolls back
       CheckinRecord c = std::move(made).value();
       if (Status s = ValidateCheckin(c); !s.ok()) return s;
+      if (Status s = ValidateReplacement(c, before); !s.ok()) return s;
+      if (c.replaces != 0) {
+        c.seq = c.replaces;
+        tx.exec_params(
+            "UPDATE checkins SET date = $1, day = $2, request_json = $3, result_json = $4, "
+            "disposition = $5, created_at = $6 WHERE episode_id = $7 AND seq = $8",
+            c.date, c.day, c.request_json, c.result_json, c.disposition, c.created_at, episode_id,
+            c.seq);
+        tx.commit();
+        return c;
+      }
       c.seq = before.empty() ? 1 : before.back().seq + 1;
       tx.exec_params(
           "INSERT INTO checkins (episode_id, seq, date, day, request_json, result_json, "

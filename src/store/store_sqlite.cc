@@ -198,6 +198,27 @@ class SqliteStore final : public Store {
       if (!made.ok()) return made.status();  // rolled back: nothing written
       CheckinRecord c = std::move(made).value();
       if (Status s = ValidateCheckin(c); !s.ok()) return s;
+      if (Status s = ValidateReplacement(c, before); !s.ok()) return s;
+      if (c.replaces != 0) {
+        c.seq = c.replaces;
+        {
+          SQLite::Statement update(*db_,
+                                   "UPDATE checkins SET date = ?, day = ?, request_json = ?, "
+                                   "result_json = ?, disposition = ?, created_at = ? "
+                                   "WHERE episode_id = ? AND seq = ?");
+          update.bind(1, c.date);
+          update.bind(2, c.day);
+          update.bind(3, c.request_json);
+          update.bind(4, c.result_json);
+          update.bind(5, c.disposition);
+          update.bind(6, c.created_at);
+          update.bind(7, episode_id);
+          update.bind(8, c.seq);
+          update.exec();
+        }
+        tx.commit();
+        return c;
+      }
       c.seq = before.empty() ? 1 : before.back().seq + 1;
       // Each statement is finished before the commit: one still open keeps the
       // connection in a read transaction after COMMIT, and the automatic WAL

@@ -19,6 +19,7 @@ std::string Status::ToString() const {
     case Code::kResourceExhausted: name = "Resource exhausted"; break;
     case Code::kInternal: name = "Internal"; break;
     case Code::kFailedPrecondition: name = "Failed precondition"; break;
+    case Code::kAlreadyExists: name = "Already exists"; break;
   }
   return std::string(name) + ": " + message();
 }

@@ -146,7 +146,7 @@ def record_http(episode, status, body, date, who):
 def http_checkin(port, episode, date, n):
     """POST /v1/episodes/{id}/checkins; returns faultlib.http's (status, body, secs)."""
     return F.http(port, "POST", f"/v1/episodes/{episode.id}/checkins",
-                  {"date": date, "findings": findings(n)}, episode.token, timeout=30)
+                  {"date": date, "findings": findings(n), "same_day": "add"}, episode.token, timeout=30)
 
 
 def http_client(port, who):

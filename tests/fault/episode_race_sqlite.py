@@ -60,7 +60,7 @@ def cli_client(binary, db, who):
     def attempt(episode, date, n):
         # setpriv, not a preexec_fn (unsafe with threads): the CLI dies with us.
         argv = ["setpriv", "--pdeathsig", "KILL", "--", binary, "episode", "--db", db,
-                "checkin", episode.id, "-", "--date", date, "--json"]
+                "checkin", episode.id, "-", "--date", date, "--same-day", "add", "--json"]
         try:
             r = subprocess.run(argv, input=R.body_json(n), capture_output=True, text=True, timeout=60)
         except subprocess.TimeoutExpired:

@@ -87,7 +87,7 @@ def Client(k, port, episodes, attempts, stop, seed):
         e = rng.randrange(len(episodes))
         eid, token = episodes[e]
         findings = Content(u)[0]
-        body = json.dumps({"findings": findings})
+        body = json.dumps({"findings": findings, "same_day": "add"})  # all dated today
         if conn is None:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         sent = False

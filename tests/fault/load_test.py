@@ -54,12 +54,14 @@ POOL = 32  # episodes each wrk thread keeps in use
 # The share of each kind of request, in percent (sums to 100).
 MIX = [("assess", 66), ("interview", 15), ("healthz", 8), ("episode", 2), ("checkin", 6), ("view", 3)]
 
+# All dated today: "same_day": "add" stores each (a write per check-in, as
+# before a second check-in on one date was asked about).
 CHECKIN_BODIES = [
-    {"findings": {"back_pain": True, "back_pain_score": 4}},
-    {"findings": {"back_pain": True, "back_pain_score": 6, "back_pain_trend": "worse"}},
-    {"findings": {"gi_ongoing": True, "vomits_24h": 3, "stools_24h": 5, "keeps_fluids_down": True}},
-    {"findings": {"leg_aches": True, "leg_aches_score": 3, "gi_ongoing": False}},
-    {"findings": {"vomits_24h": 0, "stools_24h": 1, "temperature_c": 37.4}},
+    {"same_day": "add", "findings": {"back_pain": True, "back_pain_score": 4}},
+    {"same_day": "add", "findings": {"back_pain": True, "back_pain_score": 6, "back_pain_trend": "worse"}},
+    {"same_day": "add", "findings": {"gi_ongoing": True, "vomits_24h": 3, "stools_24h": 5, "keeps_fluids_down": True}},
+    {"same_day": "add", "findings": {"leg_aches": True, "leg_aches_score": 3, "gi_ongoing": False}},
+    {"same_day": "add", "findings": {"vomits_24h": 0, "stools_24h": 1, "temperature_c": 37.4}},
 ]
 
 

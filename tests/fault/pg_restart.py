@@ -64,7 +64,7 @@ class Cluster:
 
 
 def checkin(port, episode, token):
-    return F.http(port, "POST", f"/v1/episodes/{episode}/checkins", {"date": DATE, "findings": FINDINGS}, token)
+    return F.http(port, "POST", f"/v1/episodes/{episode}/checkins", {"date": DATE, "findings": FINDINGS, "same_day": "add"}, token)
 
 
 def stored_checkins(port, episode, token):

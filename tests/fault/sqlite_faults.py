@@ -136,7 +136,7 @@ def new_episode_cli(env, db, fsize=None):
 
 
 def checkin_cli(env, db, episode, fsize=None):
-    code, out, err = env.cli(db, ["checkin", episode, env.request_file, "--date", DATE, "--json"], fsize)
+    code, out, err = env.cli(db, ["checkin", episode, env.request_file, "--date", DATE, "--same-day", "add", "--json"], fsize)
     seq = None
     if code == 0:
         try:
@@ -163,7 +163,7 @@ def cli_readonly(env):
     err = env.make_readonly(d)
     if not F.check(err == "", "the database made read-only", err):
         return
-    for what, args in (("checkin", ["checkin", episode, env.request_file, "--date", DATE]),
+    for what, args in (("checkin", ["checkin", episode, env.request_file, "--date", DATE, "--same-day", "add"]),
                        ("new", ["new", "--onset", ONSET, env.request_file])):
         code, out, stderr = env.cli(db, args)
         F.log(f"  figure: read-only `episode {what}` -> exit {code}, stderr {stderr.strip()!r}")
@@ -238,7 +238,7 @@ def http_episode(s):
 
 
 def http_checkin(s, episode, token):
-    return s.http("POST", f"/v1/episodes/{episode}/checkins", {"date": DATE, "findings": FINDINGS}, token)
+    return s.http("POST", f"/v1/episodes/{episode}/checkins", {"date": DATE, "findings": FINDINGS, "same_day": "add"}, token)
 
 
 def check_reads_and_assess(s, episode, token, acked, label):

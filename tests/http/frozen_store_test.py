@@ -37,7 +37,7 @@ STORE_LIMIT_S = 2.0
 RECOVERY_LIMIT_S = 10.0
 ONSET, DATE = "2025-01-10", "2025-01-11"
 EPISODE_BODY = {"onset_date": ONSET, "findings": {"age_years": 40, "weight_kg": 70}}
-CHECKIN_BODY = {"date": DATE, "findings": {"back_pain": True, "back_pain_score": 4}}
+CHECKIN_BODY = {"date": DATE, "same_day": "add", "findings": {"back_pain": True, "back_pain_score": 4}}
 STATELESS = [
     ("POST /v1/assess", "POST", "/v1/assess", W.ASSESS_BODY),
     ("POST /v1/interview", "POST", "/v1/interview", W.ASSESS_BODY),

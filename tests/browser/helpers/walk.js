@@ -64,14 +64,19 @@ async function walkStates(browserPage, baseUrl, onState) {
   await page.locator('main[data-view="episode"] #chart-slot svg').waitFor();
   await onState('episode', page);
 
-  // A check-in: the day's own questions, then the interview goes on.
-  await page.getByRole('button', { name: 'Check in for today', exact: true }).click();
+  // A check-in: the day's own questions, then the interview goes on. Today
+  // has a check-in (the one following began with), so the page offers to
+  // update it, and before saving shows its answers and asks.
+  await page.getByRole('button', { name: 'Update today’s check-in', exact: true }).click();
   await page.locator('form.screen[data-screen-id="daily:today"]').waitFor();
   await onState('checkin-today', page);
   const day = { ...ui.HEALTHY_BACK_ACHE, back_pain_score: 3, back_pain_trend: 'better' };
   delete day.back_pain_days;
   await ui.runInterview(page, day);
-  assert.equal(await ui.view(page), 'checkin-result');
+  assert.equal(await ui.view(page), 'same-day');
+  await onState('same-day', page);
+  await page.getByRole('button', { name: 'Update today’s check-in', exact: true }).click();
+  await page.locator('main[data-view="checkin-result"]').waitFor();
   await onState('checkin-result', page);
   await page.getByRole('button', { name: 'See my recovery chart', exact: true }).click();
   await page.locator('main[data-view="episode"] #chart-slot svg').waitFor();

@@ -81,12 +81,32 @@ inline void WriteHydration(JsonWriter& w, const HydrationResult& h) {
   if (h.ors_ml) IntField(w, "ors_ml", *h.ors_ml);
   if (h.ors_ml_range) RangeField(w, "ors_ml_range", *h.ors_ml_range);
   if (h.plan == 'B') IntField(w, "over_hours", h.over_hours);
+  if (h.ors_ml_per_portion) {
+    w.Key("ors_portion");
+    w.BeginObject();
+    IntField(w, "every_minutes", h.portion_minutes);
+    RangeField(w, "ml", *h.ors_ml_per_portion);
+    if (h.ors_cups_per_portion) {
+      w.Key("cups");
+      w.BeginArray();
+      WholeOrDouble(w, h.ors_cups_per_portion->first);
+      WholeOrDouble(w, h.ors_cups_per_portion->second);
+      w.EndArray();
+    }
+    w.EndObject();
+  }
   if (h.fluid_limit) {
     w.Key("fluid_limit");
     w.Bool(true);
   }
   if (h.per_loose_stool_ml) RangeField(w, "per_loose_stool_ml", *h.per_loose_stool_ml);
+  if (h.per_vomit_ml) IntField(w, "per_vomit_ml", *h.per_vomit_ml);
   if (h.maintenance_ml_per_day) IntField(w, "maintenance_ml_per_day", *h.maintenance_ml_per_day);
+  if (h.maintenance_cups_per_day) {
+    w.Key("maintenance_cups_per_day");
+    WholeOrDouble(w, *h.maintenance_cups_per_day);
+  }
+  if (h.cup_ml > 0 && (h.ors_cups_per_portion || h.maintenance_cups_per_day)) IntField(w, "cup_ml", h.cup_ml);
   if (h.weight_loss_percent) {
     w.Key("weight_loss_percent");
     w.Double(*h.weight_loss_percent);
@@ -118,6 +138,41 @@ inline void WriteDose(JsonWriter& w, const Dose& d) {
   IntField(w, "max_mg_per_24h", d.max_mg_per_24h);
   if (d.max_doses_per_24h > 0) IntField(w, "max_doses_per_24h", d.max_doses_per_24h);
   if (!d.note.empty()) StringField(w, "note", d.note);
+  if (!d.liquids.empty()) {
+    w.Key("liquids");
+    w.BeginArray();
+    for (const LiquidDose& l : d.liquids) {
+      w.BeginObject();
+      StringField(w, "name", l.name);
+      w.Key("strength_mg");
+      WholeOrDouble(w, l.strength_mg);
+      w.Key("strength_ml");
+      WholeOrDouble(w, l.strength_ml);
+      w.Key("measurable");
+      w.Bool(l.measurable);
+      if (l.measurable) {
+        w.Key("ml");
+        WholeOrDouble(w, l.ml);
+        w.Key("mg");
+        WholeOrDouble(w, l.mg);
+        IntField(w, "max_doses_per_24h", l.max_doses_per_24h);
+      } else if (!d.too_small_text.empty()) {
+        StringField(w, "text", d.too_small_text);
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+    if (!d.measure_text.empty()) StringField(w, "syringe_text", d.measure_text);
+  }
+  if (d.tablets) {
+    w.Key("tablets");
+    w.BeginObject();
+    StringField(w, "name", d.tablets->name);
+    IntField(w, "mg_each", d.tablets->mg_each);
+    RangeField(w, "count", d.tablets->count);
+    IntField(w, "max_per_24h", d.tablets->max_per_24h);
+    w.EndObject();
+  }
   w.EndObject();
 }
 

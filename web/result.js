@@ -39,6 +39,40 @@ function plural(n, one, many) {
   return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }
 
+// Quarter cups in words (issue 16): "¼ cup", "1 cup", "8½ cups"; under ¼, "less than ¼ cup".
+const QUARTERS = ['', '¼', '½', '¾'];
+function cupsNumber(c) {
+  const q = Math.round(c * 4);
+  const whole = Math.floor(q / 4);
+  return whole === 0 ? QUARTERS[q % 4] : `${formatNumber(whole)}${QUARTERS[q % 4]}`;
+}
+function cups(c) {
+  if (!(c >= 0.25)) return 'less than ¼ cup';
+  return `${cupsNumber(c)} ${c > 1 ? 'cups' : 'cup'}`;
+}
+function cupsRange(r) {
+  if (!Array.isArray(r) || r.length !== 2) return '';
+  if (r[0] === r[1]) return cups(r[0]);
+  if (!(r[0] >= 0.25)) return `up to ${cups(r[1])}`;
+  return `${cupsNumber(r[0])} to ${cupsNumber(r[1])} ${r[1] > 1 ? 'cups' : 'cup'}`;
+}
+
+// A weight-based dose in ml of one liquid, or why it cannot be measured.
+function liquidSentence(l) {
+  if (!l.measurable) return `${l.name}: ${l.text || ''}`;
+  const times = l.max_doses_per_24h === 1 ? 'time' : 'times';
+  return `${l.name}: ${String(l.ml)} ml each time (${formatNumber(l.mg)} mg), `
+    + `no more than ${formatNumber(l.max_doses_per_24h)} ${times} in 24 hours.`;
+}
+
+function tabletSentence(t) {
+  const [lo, hi] = t.count;
+  const count = lo === hi ? `${lo}` : (hi === lo + 1 ? `${lo} or ${hi}` : `${lo} to ${hi}`);
+  let s = `As tablets: ${count} ${hi === 1 ? 'tablet' : 'tablets'} (${formatNumber(t.mg_each)} mg each) each time`;
+  if (t.max_per_24h > 0) s += `, no more than ${plural(t.max_per_24h, 'tablet', 'tablets')} in 24 hours`;
+  return `${s}.`;
+}
+
 // The big coloured box: the level in words, then the one-sentence summary.
 // `inSection`: the box sits in a section of its own (no landmark of its own).
 export function dispositionBox(result, { headingLevel = 2, heading, inSection = false } = {}) {
@@ -100,14 +134,23 @@ function fluidsSection(result) {
   } else if (hy.ors_ml_range) {
     amounts.push(`Rehydration drink (ORS): ${range(hy.ors_ml_range, 'ml')}${over}.`);
   }
+  const portion = hy.ors_portion;
+  if (portion && Array.isArray(portion.ml) && !hy.fluid_limit) {
+    const inCups = portion.cups ? ` (${cupsRange(portion.cups)})` : '';
+    amounts.push(`Every ${portion.every_minutes} minutes: about ${range(portion.ml, 'ml')}${inCups}, in small sips.`);
+  }
   // With a fluid limit no amount to drink is said at all (a daily need or
   // extra per stool could go past the limit a doctor set).
   if (hy.per_loose_stool_ml && !hy.fluid_limit) {
     amounts.push(`After each loose poo: ${range(hy.per_loose_stool_ml, 'ml')} more to drink.`);
   }
+  if (typeof hy.per_vomit_ml === 'number' && !hy.fluid_limit) {
+    amounts.push(`After each vomit: wait 10 minutes, then about ${formatNumber(hy.per_vomit_ml)} ml more to drink.`);
+  }
   if (typeof hy.maintenance_ml_per_day === 'number' && !hy.fluid_limit) {
+    const inCups = typeof hy.maintenance_cups_per_day === 'number' ? `, about ${cups(hy.maintenance_cups_per_day)}` : '';
     amounts.push(`Your usual fluid need: about ${formatNumber(hy.maintenance_ml_per_day)} ml a day `
-      + `(${formatNumber(Math.round(hy.maintenance_ml_per_day / 100) / 10)} litres).`);
+      + `(${formatNumber(Math.round(hy.maintenance_ml_per_day / 100) / 10)} litres${inCups}).`);
   }
   if (typeof hy.weight_loss_percent === 'number' && hy.weight_loss_percent > 0) {
     amounts.push(`Weight lost since before the illness: ${formatNumber(Math.round(hy.weight_loss_percent * 10) / 10)}%.`);
@@ -148,6 +191,11 @@ function medicinesSection(result) {
       listOf(m.reasons, (r) => r),
       m.dose ? h('p', { class: 'dose' }, h('strong', null, 'Dose: '), doseSentence(m.dose)) : null,
       m.dose && m.dose.note ? h('p', { class: 'dose-note' }, m.dose.note) : null,
+      m.dose && m.dose.liquids && m.dose.liquids.length
+        ? h('ul', { class: 'plain-list dose-amounts' }, m.dose.liquids.map((l) => h('li', null, liquidSentence(l)))) : null,
+      m.dose && m.dose.liquids && m.dose.liquids.length && m.dose.syringe_text
+        ? h('p', { class: 'dose-note' }, m.dose.syringe_text) : null,
+      m.dose && m.dose.tablets ? h('p', { class: 'dose dose-amounts' }, tabletSentence(m.dose.tablets)) : null,
       m.dose_text ? h('p', { class: 'dose' }, m.dose ? null : h('strong', null, 'Dose: '), m.dose_text) : null)));
 }
 

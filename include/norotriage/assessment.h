@@ -59,6 +59,15 @@ struct HydrationResult {
   std::optional<int> maintenance_ml_per_day; // when weight is known
   std::optional<double> weight_loss_percent; // one decimal
   std::optional<IvPlan> iv;                  // plan C with weight
+  // Issue 16: amounts a person can pour. Plan B's ORS for each `portion_minutes`
+  // (ors_ml or ors_ml_range / (over_hours * 60 / portion_minutes)), rounded to
+  // the nearest 5 ml, at least 5; lo == hi with a weight.
+  int portion_minutes = 0;                   // 15; 0 when no portion is given
+  std::optional<Range> ors_ml_per_portion;
+  std::optional<std::pair<double, double>> ors_cups_per_portion;  // quarter cups (cup_ml)
+  std::optional<int> per_vomit_ml;           // plans A and B, with weight (nearest 5 ml)
+  std::optional<double> maintenance_cups_per_day;  // quarter cups, with maintenance_ml_per_day
+  int cup_ml = 0;                            // the cup the cups count (250); 0: no cups
   bool fluid_limit = false;                  // plan B in heart or kidney failure: no volume given
   std::string_view fluid_limit_text;         // what to do instead (fluid_limit only)
   std::vector<std::string_view> because;     // finding ids behind the status
@@ -67,12 +76,39 @@ struct HydrationResult {
   std::vector<std::string_view> sources;
 };
 
+// A weight-based dose measured from one strength of liquid (issue 16): ml is
+// the mg dose rounded DOWN to the knowledge base's step (0.5 ml), so that
+// ml x strength <= the mg dose and max_doses_per_24h x that <= max_mg_per_24h.
+struct LiquidDose {
+  double strength_mg = 0;                    // mg ...
+  double strength_ml = 5;                    // ... in this many ml
+  std::string_view name;                     // e.g. "infant paracetamol liquid (120 mg in 5 ml)"
+  double ml = 0;                             // 0: too small to measure (measurable false)
+  double mg = 0;                             // what `ml` holds
+  int max_doses_per_24h = 0;
+  bool measurable = false;
+};
+
+// The adult dose as whole tablets of one strength: count.first to
+// count.second tablets a dose, at most max_per_24h in 24 hours.
+struct TabletDose {
+  int mg_each = 0;
+  std::string_view name;                     // e.g. "500 mg tablets"
+  Range count{0, 0};
+  int max_per_24h = 0;
+};
+
 struct Dose {
   Range mg_per_dose{0, 0};
   Range hours_between{0, 0};                 // min_hours_between = first
   int max_mg_per_24h = 0;
   int max_doses_per_24h = 0;                 // 0: not stated
   std::string_view note;
+  // Issue 16 (default-initialised, so that Dose{mg, hours, max, doses, note} still builds one):
+  std::vector<LiquidDose> liquids{};         // weight-based doses (children), one per strength
+  std::optional<TabletDose> tablets{};       // adult doses
+  std::string_view measure_text{};           // "use the syringe that comes with the medicine"
+  std::string_view too_small_text{};         // said for a liquid that is not measurable
 };
 
 struct MedicineResult {

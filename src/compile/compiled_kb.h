@@ -62,6 +62,9 @@ struct HydrationRules {
   double then_ml_per_kg = 70, then_hours = 2.5;
   double child_below_age = 16, adult_ml_per_kg = 30;
   std::vector<std::pair<double, double>> holliday_segar;  // {up_to_kg (inf for last), ml_per_kg}
+  // Amounts a person can pour (issue 16): plan B's ORS per `portion_minutes`,
+  // extra after each vomit (with weight), and cups of `cup_ml`. 0: not given.
+  double portion_minutes = 0, per_vomit_ml_per_kg = 0, cup_ml = 0;
   Sources sources;
 };
 
@@ -83,6 +86,18 @@ struct DoseRule {
   Range wt_hours{0, 0};
   int wt_max_mg_24h = 0;
   bool has_by_weight = false;
+  // How a person measures it (issue 16; `measure:` in medicines.yaml): the
+  // weight-based dose in ml of each liquid, rounded down to ml_step; the adult
+  // dose in tablets of tablet_mg. Empty/0: not given.
+  struct Liquid {
+    double mg = 0, per_ml = 5;  // mg in per_ml ml
+    std::string name;
+  };
+  std::vector<Liquid> liquids;
+  double ml_step = 0.5;
+  double min_share = 0;         // a liquid amount below this share of the mg dose is "too small to measure"
+  int tablet_mg = 0;
+  std::string tablet_name, measure_text, too_small_text;
 };
 
 struct MedicineRule {

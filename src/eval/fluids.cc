@@ -9,6 +9,8 @@ namespace norotriage::internal {
 
 int RoundTo10(double x) { return static_cast<int>(std::floor(x / 10.0 + 0.5)) * 10; }
 int FloorTo10(double x) { return static_cast<int>(std::floor(x / 10.0 + 1e-9)) * 10; }
+int RoundTo5AtLeast5(double x) { return std::max(5, static_cast<int>(std::floor(x / 5.0 + 0.5)) * 5); }
+double QuarterCups(double ml, double cup_ml) { return std::floor(ml / cup_ml * 4.0 + 0.5) / 4.0; }
 
 namespace {
 
@@ -68,6 +70,21 @@ void FillHydration(const CompiledKb& kb, const RequestState& st, const DerivedIn
       out->ors_ml_range = b->ml;
     }
   }
+  // Amounts a person can pour (issue 16): the ORS for each portion of the
+  // plan B hours, and cups. None with a fluid limit (no volume at all).
+  if (h.cup_ml > 0) out->cup_ml = static_cast<int>(h.cup_ml);
+  if (st.hydration == HydrationStatus::kSome && h.portion_minutes > 0 && h.over_hours > 0 &&
+      (out->ors_ml || out->ors_ml_range)) {
+    const double portions = h.over_hours * 60.0 / h.portion_minutes;
+    const Range total = out->ors_ml ? Range{*out->ors_ml, *out->ors_ml} : *out->ors_ml_range;
+    const Range ml{RoundTo5AtLeast5(total.first / portions), RoundTo5AtLeast5(total.second / portions)};
+    out->portion_minutes = static_cast<int>(h.portion_minutes);
+    out->ors_ml_per_portion = ml;
+    if (h.cup_ml > 0) out->ors_cups_per_portion = {QuarterCups(ml.first, h.cup_ml), QuarterCups(ml.second, h.cup_ml)};
+  }
+  if (st.hydration != HydrationStatus::kSevere && !out->fluid_limit && has_weight && h.per_vomit_ml_per_kg > 0) {
+    out->per_vomit_ml = RoundTo5AtLeast5(h.per_vomit_ml_per_kg * kg);
+  }
   if (st.hydration == HydrationStatus::kSevere && has_weight) {
     IvPlan iv;
     iv.total_ml = RoundTo10(h.iv_ml_per_kg * kg);
@@ -80,6 +97,7 @@ void FillHydration(const CompiledKb& kb, const RequestState& st, const DerivedIn
   if (has_weight) {
     double ml = age < h.child_below_age ? HollidaySegar(h.holliday_segar, kg) : h.adult_ml_per_kg * kg;
     out->maintenance_ml_per_day = RoundTo10(ml);
+    if (h.cup_ml > 0) out->maintenance_cups_per_day = QuarterCups(*out->maintenance_ml_per_day, h.cup_ml);
   }
 }
 

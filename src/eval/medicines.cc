@@ -59,6 +59,28 @@ Verdict Judge(const CompiledKb& kb, const MedicineRule& m, const RequestState& s
   return out;
 }
 
+// The amounts a person measures: liquids for a weight-based dose, tablets
+// for the adult one (DoseRule::liquids, tablet_mg). `out` is final otherwise.
+void AddMeasures(const DoseRule& d, bool by_weight, Dose* out) {
+  if (by_weight && !d.liquids.empty() && d.mg_per_kg > 0) {
+    // As many doses a day as the weight-based rule allows (60/15 = 4, 30/10 = 3).
+    const int doses = static_cast<int>(std::floor(d.max_mg_per_kg_24h / d.mg_per_kg + 1e-9));
+    out->liquids.reserve(d.liquids.size());
+    for (const DoseRule::Liquid& l : d.liquids) {
+      LiquidDose ld = MeasureLiquid(out->mg_per_dose.second, out->max_mg_per_24h, doses, l.mg, l.per_ml, d.ml_step,
+                                    d.min_share);
+      ld.name = l.name;
+      out->liquids.push_back(ld);
+    }
+    out->measure_text = d.measure_text;
+    out->too_small_text = d.too_small_text;
+  }
+  if (!by_weight && d.tablet_mg > 0) {
+    out->tablets = MeasureTablets(out->mg_per_dose, out->max_mg_per_24h, d.tablet_mg);
+    if (out->tablets) out->tablets->name = d.tablet_name;
+  }
+}
+
 // The dose for this person, or nullopt (then the pack's age dose applies).
 std::optional<Dose> DoseFor(const CompiledKb& kb, const MedicineRule& m, const RequestState& st,
                             Advice advice) {
@@ -70,7 +92,8 @@ std::optional<Dose> DoseFor(const CompiledKb& kb, const MedicineRule& m, const R
   int cap = advice == Advice::kCaution && m.caution_max_mg_24h > 0 ? m.caution_max_mg_24h : 0;
   Dose out;
   out.note = d.note;
-  if (age >= d.min_age && (!has_weight || kg >= d.min_weight)) {
+  const bool adult = age >= d.min_age && (!has_weight || kg >= d.min_weight);
+  if (adult) {
     out.mg_per_dose = d.mg;
     out.hours_between = d.hours;
     out.max_mg_per_24h = d.max_mg_24h;
@@ -87,10 +110,50 @@ std::optional<Dose> DoseFor(const CompiledKb& kb, const MedicineRule& m, const R
     return std::nullopt;
   }
   if (cap > 0 && out.max_mg_per_24h > cap) out.max_mg_per_24h = cap;
+  AddMeasures(d, !adult, &out);
   return out;
 }
 
 }  // namespace
+
+LiquidDose MeasureLiquid(double mg, int max_mg_24h, int max_doses, double strength_mg, double strength_ml,
+                         double step, double min_share) {
+  LiquidDose out;
+  out.strength_mg = strength_mg;
+  out.strength_ml = strength_ml;
+  if (!(mg > 0 && strength_mg > 0 && strength_ml > 0 && step > 0)) return out;
+  const double mg_per_step = strength_mg / strength_ml * step;
+  // Whole steps, rounded down; the tolerance only keeps an exact quotient
+  // (8.0 computed as 7.999...) from losing a step, and the loop below
+  // takes back any step that would go above the dose.
+  long steps = static_cast<long>(std::floor(mg / mg_per_step + 1e-9));
+  while (steps > 0 && static_cast<double>(steps) * mg_per_step > mg) --steps;
+  const double given = static_cast<double>(steps) * mg_per_step;
+  int doses = max_doses;
+  if (given > 0 && max_mg_24h > 0) {
+    doses = std::min(doses, static_cast<int>(std::floor(max_mg_24h / given + 1e-9)));
+    while (doses > 0 && doses * given > max_mg_24h) --doses;
+  }
+  if (steps <= 0 || doses <= 0 || given < min_share * mg) return out;
+  out.ml = static_cast<double>(steps) * step;
+  out.mg = std::round(given * 100.0) / 100.0;
+  out.max_doses_per_24h = doses;
+  out.measurable = true;
+  return out;
+}
+
+std::optional<TabletDose> MeasureTablets(Range mg, int max_mg_24h, int mg_each) {
+  if (mg_each <= 0) return std::nullopt;
+  TabletDose t;
+  t.mg_each = mg_each;
+  t.count = {std::max(1, mg.first / mg_each), mg.second / mg_each};
+  t.max_per_24h = max_mg_24h > 0 ? max_mg_24h / mg_each : 0;
+  if (t.max_per_24h > 0) t.count.second = std::min(t.count.second, t.max_per_24h);
+  if (t.count.second < 1 || t.count.first > t.count.second || (max_mg_24h > 0 && t.max_per_24h < 1)) {
+    return std::nullopt;
+  }
+  return t;
+}
 
 Advice MedicineAdviceOf(const CompiledKb& kb, size_t index, const RequestState& st, bool* listed) {
   // Judge without the reasons, on the medicine's conditions precompiled in

@@ -10,6 +10,7 @@
 
 #include "compile/compiled_kb.h"
 #include "norotriage/engine.h"
+#include "output/amounts_text.h"
 
 namespace norotriage::fhir {
 namespace {
@@ -95,11 +96,13 @@ std::string FluidsText(const HydrationResult& h) {
     parts.push_back(fmt::format("Oral rehydration solution: about {} ml over {} hours.",
                                 RangeText(*h.ors_ml_range), h.over_hours));
   }
+  if (std::string portion = internal::PortionSentence(h); !portion.empty()) parts.push_back(std::move(portion));
   if (h.per_loose_stool_ml && !h.fluid_limit) {  // with a fluid limit, no amount at all
     parts.push_back(fmt::format("After each loose poo: {} ml extra.", RangeText(*h.per_loose_stool_ml)));
   }
-  if (h.maintenance_ml_per_day && !h.fluid_limit) {
-    parts.push_back(fmt::format("Usual need: about {} ml a day.", *h.maintenance_ml_per_day));
+  if (std::string vomit = internal::VomitSentence(h); !vomit.empty()) parts.push_back(std::move(vomit));
+  if (std::string need = internal::DailyNeedText(h); !need.empty()) {
+    parts.push_back(fmt::format("Usual need: {}.", need));
   }
   if (h.iv) {
     parts.push_back(fmt::format("Through a drip (plan C): {} ml in all; {} ml over the first {} minutes, "
@@ -127,6 +130,9 @@ std::string DoseText(const MedicineResult& m) {
   std::string text = fmt::format("Dose: {} mg every {} hours; at most {} mg in 24 hours.",
                                  RangeText(d.mg_per_dose), RangeText(d.hours_between), d.max_mg_per_24h);
   if (!d.note.empty()) text += fmt::format(" {}", d.note);
+  for (const LiquidDose& l : d.liquids) text += " " + internal::LiquidSentence(l, d.too_small_text);
+  if (!d.liquids.empty() && !d.measure_text.empty()) text += fmt::format(" {}", d.measure_text);
+  if (d.tablets) text += " " + internal::TabletSentence(*d.tablets);
   return text;
 }
 

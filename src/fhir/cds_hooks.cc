@@ -10,6 +10,7 @@
 #include "compile/compiled_kb.h"
 #include "fhir/questionnaire_response.h"
 #include "norotriage/engine.h"
+#include "output/amounts_text.h"
 
 namespace norotriage::fhir {
 namespace {
@@ -65,6 +66,7 @@ std::string DispositionDetail(const KnowledgeBase& kb, const Assessment& a) {
     md += fmt::format(" {}–{} ml of oral rehydration solution over {} hours.", h.ors_ml_range->first,
                       h.ors_ml_range->second, h.over_hours);
   }
+  if (std::string portion = internal::PortionSentence(h); !portion.empty()) md += " " + Md(portion);
   md += "\n";
   if (!a.medicines.empty()) {
     md += "\n**Pain relief and medicines**\n\n";
@@ -75,6 +77,10 @@ std::string DispositionDetail(const KnowledgeBase& kb, const Assessment& a) {
         md += fmt::format(", {}–{} mg every {}–{} hours, at most {} mg in 24 hours", d.mg_per_dose.first,
                           d.mg_per_dose.second, d.hours_between.first, d.hours_between.second,
                           d.max_mg_per_24h);
+        // As measured (issue 16): ml of each liquid, or tablets.
+        for (const LiquidDose& l : d.liquids) md += ". " + Md(internal::LiquidSentence(l, d.too_small_text));
+        if (!d.liquids.empty() && !d.measure_text.empty()) md += " " + Md(d.measure_text);
+        if (d.tablets) md += ". " + Md(internal::TabletSentence(*d.tablets));
       }
       // Every reason: a rub's notes ("not on broken skin") come after its advice.
       for (size_t i = 0; i < m.reasons.size(); ++i) md += fmt::format("{} {}", i ? "" : ".", Md(m.reasons[i]));

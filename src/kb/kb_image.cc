@@ -29,12 +29,14 @@ template <class A> void Fields(A& a, HydrationRules& h) {
   a(h.severe, h.some, h.sign_slots, h.status_text[0], h.status_text[1], h.status_text[2], h.plan_text[0],
     h.plan_text[1], h.plan_text[2], h.per_stool, h.ors_ml_per_kg, h.over_hours, h.ors_max_ml, h.ors_by_age,
     h.fluid_limit_when, h.fluid_limit_text, h.iv_ml_per_kg, h.first_ml_per_kg, h.first_minutes, h.then_ml_per_kg, h.then_hours, h.child_below_age,
-    h.adult_ml_per_kg, h.holliday_segar, h.sources);
+    h.adult_ml_per_kg, h.holliday_segar, h.portion_minutes, h.per_vomit_ml_per_kg, h.cup_ml, h.sources);
 }
 template <class A> void Fields(A& a, MedCondition& c) { a(c.when, c.reason, c.if_unknown, c.sources); }
+template <class A> void Fields(A& a, DoseRule::Liquid& l) { a(l.mg, l.per_ml, l.name); }
 template <class A> void Fields(A& a, DoseRule& d) {
   a(d.present, d.min_age, d.min_weight, d.mg, d.hours, d.max_mg_24h, d.max_doses_24h, d.note, d.mg_per_kg,
-    d.max_mg_dose, d.max_mg_per_kg_24h, d.wt_hours, d.wt_max_mg_24h, d.has_by_weight);
+    d.max_mg_dose, d.max_mg_per_kg_24h, d.wt_hours, d.wt_max_mg_24h, d.has_by_weight, d.liquids, d.ml_step,
+    d.min_share, d.tablet_mg, d.tablet_name, d.measure_text, d.too_small_text);
 }
 template <class A> void Fields(A& a, MedicineRule& m) {
   a(m.id, m.name, m.is_review, m.review, m.listed_when, m.notes, m.avoid, m.caution, m.ok_text, m.dose, m.no_weight_text,

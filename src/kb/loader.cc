@@ -421,8 +421,9 @@ class Loader {
     const YamlReader& r = *s.reader;
     const YAML::Node& h = s.node;
     HydrationRules& hy = kb_->hydration;
-    NT_RETURN_IF_ERROR(r.CheckMap(h, {"severe", "some", "status_text", "plans", "maintenance", "sources"},
+    NT_RETURN_IF_ERROR(r.CheckMap(h, {"severe", "some", "status_text", "plans", "maintenance", "cup_ml", "sources"},
                                   {"severe", "some", "status_text", "plans", "maintenance", "sources"}));
+    NT_RETURN_IF_ERROR(PositiveNumber(r, h, "cup_ml", &hy.cup_ml));
     NT_RETURN_IF_ERROR(Condition(r, h, "severe", true, &hy.severe));
     NT_RETURN_IF_ERROR(Condition(r, h, "some", true, &hy.some));
     NT_RETURN_IF_ERROR(SourcesOf(r, h, &hy.sources));
@@ -449,13 +450,16 @@ class Loader {
     YAML::Node plans = h["plans"];
     NT_RETURN_IF_ERROR(r.CheckMap(plans, {"A", "B", "C"}, {"A", "B", "C"}));
     YAML::Node a = plans["A"], b = plans["B"], c = plans["C"];
-    NT_RETURN_IF_ERROR(r.CheckMap(a, {"text", "per_loose_stool_ml"}, {"text", "per_loose_stool_ml"}));
+    NT_RETURN_IF_ERROR(r.CheckMap(a, {"text", "per_loose_stool_ml", "per_vomit_ml_per_kg"},
+                                  {"text", "per_loose_stool_ml"}));
     NT_RETURN_IF_ERROR(r.String(a, "text", true, &hy.plan_text[0]));
+    NT_RETURN_IF_ERROR(PositiveNumber(r, a, "per_vomit_ml_per_kg", &hy.per_vomit_ml_per_kg));
     NT_RETURN_IF_ERROR(Bands(r, a, "per_loose_stool_ml", &hy.per_stool));
     NT_RETURN_IF_ERROR(r.CheckMap(b, {"text", "ors_ml_per_kg", "over_hours", "max_ml", "by_age",
-                                      "fluid_limit_when", "fluid_limit_text"},
+                                      "fluid_limit_when", "fluid_limit_text", "portion_minutes"},
                                   {"text", "ors_ml_per_kg", "over_hours", "max_ml", "by_age"}));
     NT_RETURN_IF_ERROR(r.String(b, "text", true, &hy.plan_text[1]));
+    NT_RETURN_IF_ERROR(PositiveNumber(r, b, "portion_minutes", &hy.portion_minutes));
     NT_RETURN_IF_ERROR(r.Number(b, "ors_ml_per_kg", true, &hy.ors_ml_per_kg));
     NT_RETURN_IF_ERROR(r.Number(b, "over_hours", true, &hy.over_hours));
     NT_RETURN_IF_ERROR(r.Number(b, "max_ml", true, &hy.ors_max_ml));
@@ -547,9 +551,55 @@ class Loader {
     return Status::Ok();
   }
 
+  // An optional number that must be above 0 when given (0 when absent).
+  static Status PositiveNumber(const YamlReader& r, const YAML::Node& n, const char* key, double* out) {
+    NT_RETURN_IF_ERROR(r.Number(n, key, false, out));
+    if (n[key] && !(*out > 0)) return r.Error(n[key], fmt::format("'{}' must be above 0", key));
+    return Status::Ok();
+  }
+
+  // dose.measure: the amounts a person measures (liquids in ml, tablets).
+  Status LoadMeasure(const YamlReader& r, const YAML::Node& n, MedicineRule* m) {
+    NT_RETURN_IF_ERROR(r.CheckMap(n, {"liquids", "ml_step", "min_share_of_dose", "tablet_mg", "tablet_name",
+                                      "syringe_text", "too_small_text", "sources"},
+                                  {"ml_step", "sources"}));
+    DoseRule& dr = m->dose;
+    NT_RETURN_IF_ERROR(PositiveNumber(r, n, "ml_step", &dr.ml_step));
+    NT_RETURN_IF_ERROR(r.Number(n, "min_share_of_dose", false, &dr.min_share));
+    if (n["min_share_of_dose"] && !(dr.min_share > 0 && dr.min_share <= 1)) {
+      return r.Error(n["min_share_of_dose"], "'min_share_of_dose' must be above 0 and at most 1");
+    }
+    NT_RETURN_IF_ERROR(r.Int(n, "tablet_mg", false, &dr.tablet_mg));
+    if (n["tablet_mg"] && dr.tablet_mg <= 0) return r.Error(n["tablet_mg"], "'tablet_mg' must be above 0");
+    if (n["tablet_mg"].IsDefined() != n["tablet_name"].IsDefined()) {
+      return r.Error(n, "'tablet_mg' and 'tablet_name' go together: give both or neither");
+    }
+    NT_RETURN_IF_ERROR(r.String(n, "tablet_name", false, &dr.tablet_name));
+    NT_RETURN_IF_ERROR(r.String(n, "syringe_text", false, &dr.measure_text));
+    NT_RETURN_IF_ERROR(r.String(n, "too_small_text", false, &dr.too_small_text));
+    if (YAML::Node ls = n["liquids"]) {
+      NT_RETURN_IF_ERROR(r.CheckSeq(ls, "liquids"));
+      if (dr.too_small_text.empty() || dr.measure_text.empty()) {
+        return r.Error(n, "'liquids' need a 'syringe_text' and a 'too_small_text'");
+      }
+      for (const auto& l : ls) {
+        NT_RETURN_IF_ERROR(r.CheckMap(l, {"mg", "per_ml", "name"}, {"mg", "per_ml", "name"}));
+        DoseRule::Liquid liquid;
+        NT_RETURN_IF_ERROR(PositiveNumber(r, l, "mg", &liquid.mg));
+        NT_RETURN_IF_ERROR(PositiveNumber(r, l, "per_ml", &liquid.per_ml));
+        NT_RETURN_IF_ERROR(r.String(l, "name", true, &liquid.name));
+        dr.liquids.push_back(std::move(liquid));
+      }
+    }
+    Sources sources;
+    NT_RETURN_IF_ERROR(SourcesOf(r, n, &sources));
+    m->sources.insert(m->sources.end(), sources.begin(), sources.end());
+    return Status::Ok();
+  }
+
   Status LoadDose(const YamlReader& r, const YAML::Node& d, MedicineRule* m) {
     NT_RETURN_IF_ERROR(r.CheckMap(d, {"adult", "by_weight", "no_weight_text", "caution_max_mg_per_24h",
-                                      "not_kept_down_text"}, {"adult"}));
+                                      "not_kept_down_text", "measure"}, {"adult"}));
     DoseRule& dr = m->dose;
     dr.present = true;
     YAML::Node a = d["adult"];
@@ -575,6 +625,7 @@ class Loader {
       NT_RETURN_IF_ERROR(r.Number(w, "max_mg_per_kg_per_24h", true, &dr.max_mg_per_kg_24h));
       NT_RETURN_IF_ERROR(r.Int(w, "max_mg_per_24h", true, &dr.wt_max_mg_24h));
     }
+    if (YAML::Node me = d["measure"]) NT_RETURN_IF_ERROR(LoadMeasure(r, me, m));
     NT_RETURN_IF_ERROR(r.String(d, "no_weight_text", false, &m->no_weight_text));
     NT_RETURN_IF_ERROR(r.Int(d, "caution_max_mg_per_24h", false, &m->caution_max_mg_24h));
     NT_RETURN_IF_ERROR(r.String(d, "not_kept_down_text", false, &m->not_kept_down_text));

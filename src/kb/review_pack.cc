@@ -301,6 +301,15 @@ class PackWriter {
     W("### Plan B (some dehydration)\n\n{}\n\n", Esc(h.plan_text[1]));
     W("Oral rehydration solution: {} ml/kg over {} hours, at most {} ml. When the weight is not known, by "
       "age:\n\n{}\n", Num(h.ors_ml_per_kg), Num(h.over_hours), Num(h.ors_max_ml), Bands(h.ors_by_age));
+    if (h.portion_minutes > 0) {
+      W("Also said for each {} minutes (the amount divided evenly, to the nearest 5 ml).\n\n",
+        Num(h.portion_minutes));
+    }
+    if (h.per_vomit_ml_per_kg > 0) {
+      W("After each vomit (plans A and B, with a weight): {} ml/kg, to the nearest 5 ml.\n\n",
+        Num(h.per_vomit_ml_per_kg));
+    }
+    if (h.cup_ml > 0) W("Cups: {} ml a cup, to the nearest quarter cup.\n\n", Num(h.cup_ml));
     W("### Plan C (severe dehydration)\n\n{}\n\n", Esc(h.plan_text[2]));
     W("Intravenous fluid: {} ml/kg in all; {} ml/kg in the first {} minutes, then {} ml/kg over {} hours.\n\n",
       Num(h.iv_ml_per_kg), Num(h.first_ml_per_kg), Num(h.first_minutes), Num(h.then_ml_per_kg),
@@ -346,6 +355,20 @@ class PackWriter {
       W("- Everyone else, when the weight is known: {} mg/kg a dose (at most {} mg), every {}; at most {} "
         "mg/kg and {} mg in 24 hours.\n", Num(d.mg_per_kg), Num(d.max_mg_dose), Span(d.wt_hours, "hours"),
         Num(d.max_mg_per_kg_24h), d.wt_max_mg_24h);
+    }
+    for (const auto& l : d.liquids) {
+      W("- Weight-based dose as liquid, {} mg in {} ml (shown as \"{}\"): in ml rounded down to {} ml, never "
+        "above the mg dose; doses a day so that they stay within the daily maximum.\n", Num(l.mg), Num(l.per_ml),
+        Esc(l.name), Num(d.ml_step));
+    }
+    if (!d.liquids.empty()) {
+      W("- A liquid is too strong to measure when whole steps give under {} of the dose: {}\n",
+        Num(d.min_share), Esc(d.too_small_text));
+      W("- Measuring: {}\n", Esc(d.measure_text));
+    }
+    if (d.tablet_mg > 0) {
+      W("- Adult dose as {} ({} mg each): whole tablets, never above the dose or the daily maximum.\n",
+        Esc(d.tablet_name), d.tablet_mg);
     }
     if (!m.no_weight_text.empty()) W("- Weight not known: {}\n", Esc(m.no_weight_text));
     if (m.caution_max_mg_24h > 0) W("- With advice *caution*: at most {} mg in 24 hours.\n", m.caution_max_mg_24h);

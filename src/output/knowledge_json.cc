@@ -128,6 +128,32 @@ void WriteDose(JsonWriter& w, const internal::DoseRule& d) {
     w.EndObject();
   }
   OptionalField(w, "note", d.note);
+  if (!d.liquids.empty() || d.tablet_mg > 0) {
+    w.Key("measure");  // issue 16: how a person measures it
+    w.BeginObject();
+    if (!d.liquids.empty()) {
+      w.Key("liquids");
+      w.BeginArray();
+      for (const auto& l : d.liquids) {
+        w.BeginObject();
+        w.Key("mg");
+        w.Double(l.mg);
+        w.Key("per_ml");
+        w.Double(l.per_ml);
+        Field(w, "name", l.name);
+        w.EndObject();
+      }
+      w.EndArray();
+      w.Key("ml_step");
+      w.Double(d.ml_step);
+      OptionalField(w, "syringe_text", d.measure_text);
+    }
+    if (d.tablet_mg > 0) {
+      w.Key("tablet_mg");
+      w.Int(d.tablet_mg);
+    }
+    w.EndObject();
+  }
   w.EndObject();
 }
 

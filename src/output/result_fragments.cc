@@ -105,6 +105,10 @@ ResultFragments::ResultFragments(const CompiledKb& kb) : kb_(kb) {
     for (const auto& n : m.notes) AddString(n);
     AddString(m.ok_text);
     AddString(m.dose.note);
+    for (const auto& l : m.dose.liquids) AddString(l.name);
+    AddString(m.dose.tablet_name);
+    AddString(m.dose.measure_text);
+    AddString(m.dose.too_small_text);
     AddString(m.no_weight_text);
     AddString(m.not_kept_down_text);
     AddSources(m.sources);

@@ -69,6 +69,11 @@ class Out {
       DoubleField(key, v);
     }
   }
+  void WholeOrDoublePairField(std::string_view key, const std::pair<double, double>& r) {
+    WholeOrDoubleField(key, r.first);
+    WholeOrDoubleField(",", r.second);
+    Raw("]");
+  }
   void RangeField(std::string_view key, const Range& r) {
     Raw(key);
     IntField("[", r.first);
@@ -162,9 +167,18 @@ void WriteHydration(Out& o, const HydrationResult& h) {
   if (h.ors_ml) o.IntField(",\"ors_ml\":", *h.ors_ml);
   if (h.ors_ml_range) o.RangeField(",\"ors_ml_range\":", *h.ors_ml_range);
   if (h.plan == 'B') o.IntField(",\"over_hours\":", h.over_hours);
+  if (h.ors_ml_per_portion) {
+    o.IntField(",\"ors_portion\":{\"every_minutes\":", h.portion_minutes);
+    o.RangeField(",\"ml\":", *h.ors_ml_per_portion);
+    if (h.ors_cups_per_portion) o.WholeOrDoublePairField(",\"cups\":[", *h.ors_cups_per_portion);
+    o.Raw("}");
+  }
   if (h.fluid_limit) o.Raw(",\"fluid_limit\":true");
   if (h.per_loose_stool_ml) o.RangeField(",\"per_loose_stool_ml\":", *h.per_loose_stool_ml);
+  if (h.per_vomit_ml) o.IntField(",\"per_vomit_ml\":", *h.per_vomit_ml);
   if (h.maintenance_ml_per_day) o.IntField(",\"maintenance_ml_per_day\":", *h.maintenance_ml_per_day);
+  if (h.maintenance_cups_per_day) o.WholeOrDoubleField(",\"maintenance_cups_per_day\":", *h.maintenance_cups_per_day);
+  if (h.cup_ml > 0 && (h.ors_cups_per_portion || h.maintenance_cups_per_day)) o.IntField(",\"cup_ml\":", h.cup_ml);
   if (h.weight_loss_percent) o.DoubleField(",\"weight_loss_percent\":", *h.weight_loss_percent);
   o.ListField(",\"because\":", h.because);
   o.StrField(",\"text\":", h.status_text);
@@ -188,6 +202,34 @@ void WriteDose(Out& o, const Dose& d) {
   o.IntField(",\"max_mg_per_24h\":", d.max_mg_per_24h);
   if (d.max_doses_per_24h > 0) o.IntField(",\"max_doses_per_24h\":", d.max_doses_per_24h);
   if (!d.note.empty()) o.StrField(",\"note\":", d.note);
+  if (!d.liquids.empty()) {
+    o.Raw(",\"liquids\":[");
+    for (size_t i = 0; i < d.liquids.size(); ++i) {
+      const LiquidDose& l = d.liquids[i];
+      o.StrField(i == 0 ? "{\"name\":" : ",{\"name\":", l.name);
+      o.WholeOrDoubleField(",\"strength_mg\":", l.strength_mg);
+      o.WholeOrDoubleField(",\"strength_ml\":", l.strength_ml);
+      if (l.measurable) {
+        o.Raw(",\"measurable\":true");
+        o.WholeOrDoubleField(",\"ml\":", l.ml);
+        o.WholeOrDoubleField(",\"mg\":", l.mg);
+        o.IntField(",\"max_doses_per_24h\":", l.max_doses_per_24h);
+      } else {
+        o.Raw(",\"measurable\":false");
+        if (!d.too_small_text.empty()) o.StrField(",\"text\":", d.too_small_text);
+      }
+      o.Raw("}");
+    }
+    o.Raw("]");
+    if (!d.measure_text.empty()) o.StrField(",\"syringe_text\":", d.measure_text);
+  }
+  if (d.tablets) {
+    o.StrField(",\"tablets\":{\"name\":", d.tablets->name);
+    o.IntField(",\"mg_each\":", d.tablets->mg_each);
+    o.RangeField(",\"count\":", d.tablets->count);
+    o.IntField(",\"max_per_24h\":", d.tablets->max_per_24h);
+    o.Raw("}");
+  }
   o.Raw("}");
 }
 

@@ -16,6 +16,7 @@
 
 #include "norotriage/assessment.h"
 #include "norotriage/engine.h"
+#include "output/amounts_text.h"
 #include "output/review_days.h"
 #include "util/utf8.h"
 
@@ -356,14 +357,16 @@ void WriteFluids(TextOut& t, const Assessment& a) {
     t.Bullet(fmt::format("Oral rehydration solution (ORS): {} ml{}.", RangeText(*h.ors_ml_range),
                          over));
   }
+  if (std::string portion = internal::PortionSentence(h); !portion.empty()) t.Bullet(portion);
   // With a fluid limit no amount to drink is said at all: extra per stool and
   // a daily need could both go past the limit a doctor set.
   if (h.per_loose_stool_ml && !h.fluid_limit) {
     t.Bullet(fmt::format("After each loose stool: {} ml more to drink.",
                          RangeText(*h.per_loose_stool_ml)));
   }
-  if (h.maintenance_ml_per_day && !h.fluid_limit) {
-    t.Bullet(fmt::format("Usual fluid need: about {} ml a day.", *h.maintenance_ml_per_day));
+  if (std::string vomit = internal::VomitSentence(h); !vomit.empty()) t.Bullet(vomit);
+  if (std::string need = internal::DailyNeedText(h); !need.empty()) {
+    t.Bullet(fmt::format("Usual fluid need: {}.", need));
   }
   if (h.weight_loss_percent && std::isfinite(*h.weight_loss_percent)) {
     t.Bullet(fmt::format("Weight lost since before the illness: {:.1f}%.",
@@ -396,6 +399,10 @@ void WriteMedicines(TextOut& t, const Assessment& a) {
       for (std::string_view reason : m.reasons) t.SubBullet(reason);
       if (m.dose) {
         t.Indented(DoseSentence(*m.dose));
+        // The same dose as a person measures it (issue 16).
+        for (const LiquidDose& l : m.dose->liquids) t.Indented(internal::LiquidSentence(l, m.dose->too_small_text));
+        if (!m.dose->liquids.empty()) t.Indented(m.dose->measure_text);
+        if (m.dose->tablets) t.Indented(internal::TabletSentence(*m.dose->tablets));
         t.Indented(m.dose_text);
       } else if (!m.dose_text.empty()) {
         t.Indented(cards ? std::string(m.dose_text) : fmt::format("Dose: {}", m.dose_text));

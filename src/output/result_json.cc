@@ -278,6 +278,24 @@ void WriteUnanswered(Out& o, const UnansweredItem& u) {
   o.Raw("}");
 }
 
+// The numbers to call for help (the knowledge base's, or a deployment's):
+// left out when there are none.
+void WriteCall(Out& o, const CallNumbers& c) {
+  if (c.emergency.empty() && c.urgent.empty()) return;
+  o.Raw(",\"call\":{");
+  const char* comma = "";
+  for (auto [key, value] : {std::pair{"country", &c.country}, std::pair{"emergency", &c.emergency},
+                            std::pair{"urgent", &c.urgent}}) {
+    if (value->empty()) continue;
+    o.Raw(comma);
+    o.Raw("\"");
+    o.Raw(key);
+    o.StrField("\":", *value);
+    comma = ",";
+  }
+  o.Raw("}");
+}
+
 }  // namespace
 
 std::string ToJson(const Assessment& a) {
@@ -311,6 +329,7 @@ void internal::AppendJson(const Assessment& a, std::string* out) {
   WriteFollowUp(o, a);
   ArrayField(o, ",\"safety_net\":", a.safety_net, WriteSafetyNetItem);
   ArrayField(o, ",\"unanswered\":", a.unanswered, WriteUnanswered);
+  if (a.kb != nullptr) WriteCall(o, a.kb->call_numbers());
   o.StrField(",\"knowledge_base\":{\"version\":", a.kb_version);
   o.ListField(",\"rules_fired\":", a.rules_fired);
   o.Raw("}}");

@@ -101,7 +101,9 @@ TEST(TextSummaryTest, OneScreenWithDispositionCallAndSigns) {
         << summary;
     EXPECT_NE(summary.find("call 111"), std::string::npos) << summary;
     EXPECT_NE(summary.find("not a diagnosis"), std::string::npos) << summary;
-    if (!a.safety_net.empty()) EXPECT_NE(summary.find("Get help if:"), std::string::npos) << summary;
+    if (!a.safety_net.empty()) {
+      EXPECT_NE(summary.find("Get help if:"), std::string::npos) << summary;
+    }
     for (const FlagHit& f : a.flags) EXPECT_NE(summary.find(std::string(f.title).substr(0, 20)), std::string::npos);
     EXPECT_EQ(summary.find('\x1b'), std::string::npos);
   }

@@ -245,8 +245,8 @@ inline std::string ReferenceJson(const Assessment& a) {
   }
   w.EndArray();
 
-  if (a.kb != nullptr) {
-    const CallNumbers& c = a.kb->call_numbers();
+  if (a.call != nullptr) {
+    const CallNumbers& c = *a.call;
     if (!c.emergency.empty() || !c.urgent.empty()) {
       w.Key("call");
       w.BeginObject();

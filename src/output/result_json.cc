@@ -329,7 +329,7 @@ void internal::AppendJson(const Assessment& a, std::string* out) {
   WriteFollowUp(o, a);
   ArrayField(o, ",\"safety_net\":", a.safety_net, WriteSafetyNetItem);
   ArrayField(o, ",\"unanswered\":", a.unanswered, WriteUnanswered);
-  if (a.kb != nullptr) WriteCall(o, a.kb->call_numbers());
+  if (a.call != nullptr) WriteCall(o, *a.call);
   o.StrField(",\"knowledge_base\":{\"version\":", a.kb_version);
   o.ListField(",\"rules_fired\":", a.rules_fired);
   o.Raw("}}");

@@ -458,8 +458,8 @@ std::vector<const SafetyNetItem*> SafetyNetBySeverity(const Assessment& a) {
 // "Call 999 for an ambulance. Call 111 for urgent advice.", or "" when the
 // assessment has no knowledge base or it sets no numbers.
 std::string CallLine(const Assessment& a) {
-  if (a.kb == nullptr) return std::string();
-  const CallNumbers& c = a.kb->call_numbers();
+  if (a.call == nullptr) return std::string();
+  const CallNumbers& c = *a.call;
   std::string line;
   if (!c.emergency.empty()) {
     line += a.disposition == Level::kEmergency ? fmt::format("Call {} now for an ambulance.", c.emergency)

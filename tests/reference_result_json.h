@@ -303,6 +303,18 @@ inline std::string ReferenceJson(const Assessment& a) {
   }
   w.EndArray();
 
+  if (a.call != nullptr) {
+    const CallNumbers& c = *a.call;
+    if (!c.emergency.empty() || !c.urgent.empty()) {
+      w.Key("call");
+      w.BeginObject();
+      if (!c.country.empty()) StringField(w, "country", c.country);
+      if (!c.emergency.empty()) StringField(w, "emergency", c.emergency);
+      if (!c.urgent.empty()) StringField(w, "urgent", c.urgent);
+      w.EndObject();
+    }
+  }
+
   w.Key("knowledge_base");
   w.BeginObject();
   StringField(w, "version", a.kb_version);

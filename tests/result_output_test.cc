@@ -356,8 +356,10 @@ TEST(ResultTextTest, ColorByDisposition) {
 
 TEST(ResultTextTest, SectionsPresentInOrder) {
   const std::string text = ToText(FullAssessment(), false);
-  const char* sections[] = {"Warning signs found", "What to do",  "Why it hurts",
-                            "Fluids",              "Pain relief", "What to expect",
+  // Issue 16, item 6: the disposition, why, what to do now, fluids, pain
+  // relief, why it hurts, what to expect, when to get help.
+  const char* sections[] = {"Warning signs found", "What to do now", "Fluids",
+                            "Pain relief",         "Why it hurts",   "What to expect",
                             "Get help if",         "Questions that could change this advice",
                             "Knowledge base 2026.11.0"};
   size_t last = 0;

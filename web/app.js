@@ -4,10 +4,12 @@
 // record (episode) with its daily check-in.
 import * as api from './api.js';
 import {
-  h, append, clear, announce, focusHeading, todayUtc, addDays, daysBetween, formatDate,
+  h, append, clear, announce, focusHeading, todayUtc, addDays, daysBetween, formatDate, formatDateWithYear,
 } from './dom.js';
 import { renderScreen, answerText, STAGE_NAMES } from './interview.js';
-import { dispositionBox, resultSections, answersTable, LEVELS } from './result.js';
+import {
+  dispositionBox, resultSections, answersTable, callLinks, printHeader, LEVELS,
+} from './result.js';
 import * as ep from './episode.js';
 
 const SESSION_KEY = 'norotriage.session';
@@ -124,6 +126,7 @@ function showEmergency(step, { tentative = false, onShowAdvice } = {}) {
     h('p', { class: 'emergency-lead' },
       h('span', { class: 'emergency-icon', 'aria-hidden': 'true' }, '!'),
       h('strong', null, step.emergency_banner || 'This could be an emergency. Call an ambulance or go to the emergency department now.')),
+    callLinks(step.result && step.result.call, 'emergency'),
     flags.length ? h('ul', { class: 'emergency-flags' },
       flags.map((f) => h('li', null, h('strong', null, `${f.title}. `), f.advice))) : null,
     tentative ? h('p', null, 'You do not need to finish these questions. If you ticked something by mistake, untick it.') : null,
@@ -326,7 +329,7 @@ function printMeta(result) {
   const meta = document.getElementById('print-meta');
   if (!meta) return;
   const kb = result && result.knowledge_base ? ` Knowledge base version ${result.knowledge_base.version}.` : '';
-  meta.textContent = `Printed ${formatDate(todayUtc())} from the ${SITE} (norotriage).${kb} `
+  meta.textContent = `Printed ${formatDateWithYear(todayUtc())} from the ${SITE} (norotriage).${kb} `
     + 'This is decision support, not a diagnosis, and it has not yet been reviewed by clinicians.';
 }
 
@@ -339,7 +342,7 @@ function resultActions(extra = []) {
 
 function showResult(result, { emergencyStep = null, problem = null } = {}) {
   const nodes = [
-    h('p', { class: 'print-only print-title' }, 'Summary for a doctor'),
+    printHeader({ findings: requestFindings(), date: todayUtc() }),
     h('h1', null, 'Your advice'),
     dispositionBox(result),
     problem ? h('div', { class: 'problem', role: 'alert' },
@@ -387,7 +390,7 @@ function showSameDay(earlier, onUpdate) {
 function showCheckinResult(saved, step) {
   const result = saved.result;
   const nodes = [
-    h('p', { class: 'print-only print-title' }, 'Summary for a doctor'),
+    printHeader({ findings: requestFindings(), date: saved.date, onset: state.checkin && state.checkin.onset }),
     h('h1', null, 'Today’s advice'),
     h('p', { class: 'saved-note' }, saved.replaced
       ? `Your check-in for ${formatDate(saved.date)} is updated.`
@@ -605,8 +608,9 @@ async function showEpisode() {
 
 function showCurrentAdvice(view) {
   const result = view.current;
+  const episode = ep.loadEpisode() || {};
   show([
-    h('p', { class: 'print-only print-title' }, 'Summary for a doctor'),
+    printHeader({ findings: episode.stable || {}, date: todayUtc(), onset: view.episode && view.episode.onset_date }),
     h('h1', null, 'The advice today'),
     dispositionBox(result),
     resultSections(result, {}),

@@ -89,6 +89,15 @@ export function formatDate(isoDate) {
   return d.toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
 }
 
+// "Tuesday 3 November 2026": formatDate with the year (for paper, which is kept).
+export function formatDateWithYear(isoDate) {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return isoDate;
+  return d.toLocaleDateString('en-GB', {
+    weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC',
+  });
+}
+
 export function formatNumber(n) {
   if (typeof n !== 'number' || !Number.isFinite(n)) return String(n);
   return Number.isInteger(n) ? n.toLocaleString('en-GB') : (Math.round(n * 10) / 10).toLocaleString('en-GB');

@@ -1,7 +1,9 @@
-// The result page: the disposition first and big (colour and words), then
-// what to do, warning signs, why it hurts, fluids, pain relief, what to
-// expect, when to get help and the questions still open.
-import { h, formatNumber } from './dom.js';
+// The result page: the disposition first and big (colour and words, with
+// tap-to-call numbers for an emergency or urgent result), then why (the
+// warning signs found), what to do now, fluids, pain relief, why it hurts,
+// what to expect, when to get help and the questions still open. The
+// printed summary opens with who and when (printHeader).
+import { h, formatNumber, formatDateWithYear, addDays } from './dom.js';
 
 export const LEVELS = {
   emergency: { label: 'Emergency: get help now', short: 'Emergency', icon: '!' },
@@ -73,7 +75,29 @@ function tabletSentence(t) {
   return `${s}.`;
 }
 
-// The big coloured box: the level in words, then the one-sentence summary.
+// Tap-to-call links for `level` (emergency or urgent), with the numbers the
+// server sends in result.call (set for the deployment; never written here).
+// The number is the link's text, so it can be read and dialled by hand too.
+// Returns null when there is nothing to call.
+export function callLinks(call, level) {
+  if (!call || (level !== 'emergency' && level !== 'urgent')) return null;
+  const link = (number, text, cls) => h('a', { class: `call-link ${cls}`, href: `tel:${number}` }, text);
+  const links = [];
+  if (level === 'emergency' && call.emergency) {
+    links.push(link(call.emergency, `Call ${call.emergency} for an ambulance`, 'call-emergency'));
+  }
+  if (level === 'urgent' && call.urgent) {
+    links.push(link(call.urgent, `Call ${call.urgent} for advice today`, 'call-urgent'));
+  }
+  if (level === 'urgent' && call.emergency) {
+    links.push(link(call.emergency, `In an emergency, call ${call.emergency}`, 'call-emergency-small'));
+  }
+  if (!links.length) return null;
+  return h('p', { class: 'call-links', dataset: { level } }, links);
+}
+
+// The big coloured box: the level in words, then the one-sentence summary,
+// then (emergency and urgent) the numbers to call.
 // `inSection`: the box sits in a section of its own (no landmark of its own).
 export function dispositionBox(result, { headingLevel = 2, heading, inSection = false } = {}) {
   const level = levelOf(result.disposition);
@@ -84,7 +108,38 @@ export function dispositionBox(result, { headingLevel = 2, heading, inSection = 
     class: `disposition d-${result.disposition}`,
     'aria-label': inSection ? undefined : (heading || 'How soon to get help'),
     dataset: { disposition: result.disposition },
-  }, title, result.summary ? h('p', { class: 'disposition-summary' }, result.summary) : null);
+  }, title, result.summary ? h('p', { class: 'disposition-summary' }, result.summary) : null,
+  callLinks(result.call, result.disposition));
+}
+
+const SEX_WORDS = { female: 'female', male: 'male', other: 'sex: other' };
+
+// The first lines of the printed summary: who (age, sex, weight) and when
+// (the date with its year, the day of the illness). Shown on paper only.
+//   findings: the answers ({age_years, sex, weight_kg, days_since_onset});
+//   date: YYYY-MM-DD of the advice; onset: YYYY-MM-DD when known.
+export function printHeader({ findings = {}, date, onset } = {}) {
+  const who = [];
+  if (typeof findings.age_years === 'number') {
+    who.push(findings.age_years < 2 && findings.age_years > 0
+      ? `${formatNumber(Math.round(findings.age_years * 12))} months old`
+      : `${formatNumber(findings.age_years)} years old`);
+  }
+  if (SEX_WORDS[findings.sex]) who.push(SEX_WORDS[findings.sex]);
+  if (typeof findings.weight_kg === 'number') who.push(`${formatNumber(findings.weight_kg)} kg`);
+  let began = onset;
+  if (!began && typeof findings.days_since_onset === 'number' && date) {
+    began = addDays(date, -Math.floor(findings.days_since_onset));
+  }
+  let when = date ? formatDateWithYear(date) : '';
+  if (began && date) {
+    const day = Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${began}T00:00:00Z`)) / 86400000);
+    when += day <= 0 ? ', the day the illness began' : `, day ${formatNumber(day)} of the illness (it began on ${formatDateWithYear(began)})`;
+  }
+  return h('div', { class: 'print-only print-header' },
+    h('p', { class: 'print-title' }, 'Summary for a doctor'),
+    h('p', null, h('strong', null, 'Who: '), who.length ? who.join(', ') : 'not given'),
+    when ? h('p', null, h('strong', null, 'When: '), when) : null);
 }
 
 function section(id, title, ...content) {
@@ -99,12 +154,13 @@ function listOf(items, render) {
   return h('ul', { class: 'plain-list' }, items.map((x) => h('li', null, render(x))));
 }
 
+// Why: the warning signs found, in plain words.
 function flagsSection(result) {
   const flags = result.flags || [];
   if (!flags.length) {
-    return section('flags', 'Warning signs', h('p', null, 'We did not find any warning signs in your answers.'));
+    return section('flags', 'Why: no warning signs', h('p', null, 'We did not find any warning signs in your answers.'));
   }
-  return section('flags', 'Warning signs we found',
+  return section('flags', 'Why: the warning signs we found',
     h('ul', { class: 'flag-list' }, flags.map((f) => h('li', { class: `flag l-${f.level}` },
       h('p', { class: 'flag-title' },
         h('span', { class: `level-tag t-${f.level}` }, levelOf(f.level).short),
@@ -244,33 +300,53 @@ function unansweredSection(result, onChangeAnswers) {
 }
 
 function selfCareSection(result) {
-  return section('todo', 'What to do', listOf(result.self_care, (s) => s.text),
+  return section('todo', 'What to do now', listOf(result.self_care, (s) => s.text),
     result.self_care_after_seen && result.self_care_after_seen.length
-      ? [h('h3', { id: 'h-after-seen' }, 'After you have been seen, if the doctor or nurse agrees'),
-        listOf(result.self_care_after_seen, (s) => s.text)]
+      ? h('div', { class: 'after-seen' },
+        h('h3', { id: 'h-after-seen' }, 'After you have been seen, if the doctor or nurse agrees'),
+        listOf(result.self_care_after_seen, (s) => s.text))
       : null);
 }
+
+// The sections after the disposition box, in the order a person needs them
+// (issue 16, item 6). Each is (result, opts) => a section, or null to leave
+// it out; a new section is one more line here.
+const SECTIONS = [
+  flagsSection,          // why: the signs found
+  selfCareSection,       // what to do now
+  fluidsSection,
+  medicinesSection,      // pain relief
+  mechanismsSection,     // why it hurts
+  followUpSection,       // what to expect
+  safetyNetSection,      // when to get help
+  (result, opts) => unansweredSection(result, opts.onChangeAnswers),
+];
 
 // The result as a list of sections (after the disposition box).
 //   opts: {onChangeAnswers}
 export function resultSections(result, opts = {}) {
-  return [
-    selfCareSection(result),
-    flagsSection(result),
-    mechanismsSection(result),
-    fluidsSection(result),
-    medicinesSection(result),
-    followUpSection(result),
-    safetyNetSection(result),
-    unansweredSection(result, opts.onChangeAnswers),
-  ].filter(Boolean);
+  return SECTIONS.map((make) => make(result, opts)).filter(Boolean);
 }
 
-// The answers given, as a table (for the summary printed for a doctor).
+// The answers given, as a table (for the summary printed for a doctor). On
+// paper the "No" answers are left out of the table and listed in one
+// paragraph after it, so the summary stays short.
 //   rows: [{question, answer}]
 export function answersTable(rows) {
-  return h('table', { class: 'answers-table' },
-    h('caption', { class: 'visually-hidden' }, 'Your answers'),
-    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Question'), h('th', { scope: 'col' }, 'Answer'))),
-    h('tbody', null, rows.map((r) => h('tr', null, h('th', { scope: 'row' }, r.question), h('td', null, r.answer)))));
+  // On paper: "No" and "I don't know" answers as one paragraph each.
+  const grouped = { No: 'Answered no: ', "I don't know": 'Did not know: ' };
+  const paragraph = (answer) => {
+    const these = rows.filter((r) => r.answer === answer);
+    if (!these.length) return null;
+    return h('p', { class: 'print-only answers-grouped' },
+      h('strong', null, grouped[answer]), these.map((r) => r.question.replace(/[?.]$/, '')).join('; '), '.');
+  };
+  return [
+    h('table', { class: 'answers-table' },
+      h('caption', { class: 'visually-hidden' }, 'Your answers'),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Question'), h('th', { scope: 'col' }, 'Answer'))),
+      h('tbody', null, rows.map((r) => h('tr', { class: r.answer in grouped ? 'answer-grouped' : undefined },
+        h('th', { scope: 'row' }, r.question), h('td', null, r.answer))))),
+    Object.keys(grouped).map(paragraph),
+  ];
 }

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "norotriage/knowledge_base.h"
+
 namespace norotriage {
 
 class KnowledgeBase;
@@ -179,6 +181,9 @@ struct Assessment {
   std::vector<UnansweredItem> unanswered;
   std::string_view kb_version;
   std::vector<std::string_view> rules_fired;
+  // The numbers to call for help (result "call"): the knowledge base's
+  // (KnowledgeBase::call_numbers), set by Assess; null: none. Borrowed.
+  const CallNumbers* call = nullptr;
   // The knowledge base whose texts the views above show, set by Assess; null
   // for an assessment built by hand. Borrowed. Writers use it to copy those
   // texts ready-rendered (ToJson); what they write is the same without it.

@@ -60,10 +60,16 @@ std::string ToJson(const Assessment& a);
 // same request: known findings with their values, declined ones as null.
 std::string ToJson(const KnowledgeBase& kb, const Request& request);
 
-// The human-readable result: disposition first, then warning signs, what to
-// do, why it hurts, fluids, pain relief, what to expect, when to get help and
-// the questions still open. `color` adds ANSI colours.
+// The human-readable result: disposition first, then why (the warning signs
+// found), what to do now, fluids, pain relief, why it hurts, what to expect,
+// when to get help and the questions still open. `color` adds ANSI colours.
 std::string ToText(const Assessment& a, bool color);
+
+// The result in one screen (at most 30 lines of 78 columns), to end the
+// terminal interview with: the disposition and what to do, why, the numbers
+// to call (when the assessment's knowledge base sets them), and the most
+// serious signs to get help for.
+std::string ToTextSummary(const Assessment& a, bool color);
 
 }  // namespace norotriage
 

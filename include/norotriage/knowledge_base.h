@@ -48,6 +48,20 @@ struct KbFile {
   std::string text;
 };
 
+// The phone numbers a person is told to call (knowledge/kb.yaml
+// `call_numbers`: the defaults of the country the knowledge base is written
+// for; `norotriage serve --emergency-number N --urgent-number N` sets a
+// deployment's own). Each number is empty or passes IsCallNumber.
+struct CallNumbers {
+  std::string country;    // whose numbers the defaults are, e.g. "United Kingdom"; "" when set for a deployment
+  std::string emergency;  // an ambulance, e.g. "999"
+  std::string urgent;     // urgent advice that is not an emergency, e.g. "111"
+};
+
+// True when `s` can be dialled from a tel: link and read aloud: 2 to 15
+// digits, optionally after one leading '+' (E.164 is at most 15 digits).
+bool IsCallNumber(std::string_view s);
+
 // Budgets for loading; exceeding one is a clean InvalidArgument error.
 struct KbLimits {
   size_t max_files = 64;
@@ -84,6 +98,13 @@ class KnowledgeBase {
   std::string SuggestFinding(std::string_view id) const;
   // Human-readable listing of findings and rules (`norotriage kb show`).
   std::string Describe() const;
+  // The numbers to call for help (see CallNumbers).
+  const CallNumbers& call_numbers() const;
+  // A copy of this knowledge base whose call numbers are `numbers` (an empty
+  // number keeps this one's; the country is cleared when a number changes).
+  // REQUIRES: each non-empty number passes IsCallNumber.
+  // Budget: a copy of the compiled knowledge base (well under a millisecond).
+  std::shared_ptr<const KnowledgeBase> WithCallNumbers(const CallNumbers& numbers) const;
   // Dump of the compiled program of every rule (golden tests, `kb show --program`).
   std::string DumpProgram() const;
 

@@ -22,6 +22,7 @@ namespace norotriage {
 //                   "caution": […], "review"?: {…}, "dose"?: {…}, "sources"}],
 //    "mechanisms": [{"id", "title", "text", "sources"}],
 //    "hydration": {"sources"},
+//    "call"?: {"country"?, "emergency"?, "urgent"?, "sources"},  the numbers to call
 //    "sources": [{"id", "cite"}]}
 // Rules' "sources" are the resolved citations, as in a result. Conditions are
 // not included: they are compiled programs (see `norotriage kb show`).

@@ -41,6 +41,20 @@ bool LoadRequest(const KnowledgeBase& kb, const std::string& path, Request* out,
   return true;
 }
 
+// What the interview is, before its first question: that it is not a
+// diagnosis, and whom to call without waiting.
+std::string Intro(const KnowledgeBase& kb, bool color) {
+  const std::string& emergency = kb.call_numbers().emergency;
+  const std::string call = emergency.empty() ? "call an ambulance" : fmt::format("call {}", emergency);
+  return fmt::format(
+      "{}Back pain or aching legs with a stomach bug?{}\n"
+      "Answer some questions, one screen at a time. At the end you will find out how\n"
+      "soon to get help, how much to drink and which pain relief is safe for you.\n"
+      "This is not a diagnosis, and it has not yet been checked by doctors.\n"
+      "If you think this is an emergency, {} now. Do not wait to answer these questions.\n",
+      color ? "\x1b[1m" : "", color ? "\x1b[0m" : "", call);
+}
+
 int Run(const GlobalOptions& g, const Options& o) {
   auto kb = LoadKnowledgeBase(g);
   if (!kb) return kExitSoftware;
@@ -67,6 +81,8 @@ int Run(const GlobalOptions& g, const Options& o) {
   bool color = o.color == "always" || (o.color == "auto" && isatty(STDOUT_FILENO));
   // With --json the conversation goes to stderr and stdout holds only the result.
   std::FILE* talk = o.json ? stderr : stdout;
+  const std::string intro = Intro(*kb, color);
+  std::fwrite(intro.data(), 1, intro.size(), talk);
   InterviewSession session(*kb, std::move(start), std::cin, talk, color);
   InterviewStep step = session.Run();
   if (session.ended_early()) {
@@ -84,7 +100,10 @@ int Run(const GlobalOptions& g, const Options& o) {
       return kExitCantCreate;
     }
   }
-  std::string out = o.json ? ToJson(step.assessment) + "\n" : "\n" + ToText(step.assessment, color);
+  // The text ends with the summary, so that the last screen of the terminal
+  // says what matters (the disposition, what to do, when to get help).
+  std::string out = o.json ? ToJson(step.assessment) + "\n"
+                           : "\n" + ToText(step.assessment, color) + "\n" + ToTextSummary(step.assessment, color);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return std::fflush(stdout) == 0 ? kExitOk : kExitSoftware;
 }

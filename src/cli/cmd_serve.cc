@@ -9,6 +9,20 @@
 #include "server/server.h"
 
 namespace norotriage::cli {
+namespace {
+
+// A phone number for a tel: link (IsCallNumber). CLI11 names the flag in
+// its message: "--urgent-number: '11x' is not a phone number: …".
+CLI::Validator CallNumberValidator() {
+  return CLI::Validator(
+      [](std::string& s) -> std::string {
+        if (IsCallNumber(s)) return std::string();
+        return "'" + s + "' is not a phone number: use 2 to 15 digits, optionally after '+' (for example 999)";
+      },
+      "NUMBER");
+}
+
+}  // namespace
 
 Command ServeCommand() {
   return {"serve", "Serve the HTTP API on this machine until SIGINT or SIGTERM (see README, \"Service\")",
@@ -36,9 +50,21 @@ Command ServeCommand() {
                             "Seconds to let requests in flight finish after SIGTERM before exiting anyway")
                 ->check(CLI::Range(1, 3600))
                 ->capture_default_str();
-            return [o, g]() -> int {
+            // The numbers the page's emergency and urgent banners call (tel:
+            // links), shown as numbers; results carry them in "call".
+            auto call = std::make_shared<CallNumbers>();
+            sub->add_option("--emergency-number", call->emergency,
+                            "Phone number for an emergency (an ambulance), e.g. 999 (default: the knowledge "
+                            "base's, for its country; GET /v1/knowledge \"call\")")
+                ->check(CallNumberValidator());
+            sub->add_option("--urgent-number", call->urgent,
+                            "Phone number for urgent advice that is not an emergency, e.g. 111 (default: the "
+                            "knowledge base's)")
+                ->check(CallNumberValidator());
+            return [o, g, call]() -> int {
               auto kb = LoadKnowledgeBase(*g);
               if (!kb) return kExitSoftware;
+              if (!call->emergency.empty() || !call->urgent.empty()) kb = kb->WithCallNumbers(*call);
               // Test-only request headers (X-Delay-Ms-For-Testing, …): off
               // unless the environment asks, so a deployment never has them.
               const char* testing = std::getenv("NOROTRIAGE_TESTING");

@@ -295,6 +295,8 @@ struct CompiledKb {
   InterviewRules interview;
   HistoryTexts history;
   std::vector<OpenItem> open_for_review;
+  CallNumbers call_numbers;                            // kb.yaml `call_numbers` (optional: empty)
+  Sources call_sources;
   // The source text of every condition the loader compiled, keyed by the
   // start of its code (each compiled condition appends a fresh slice of
   // `program`, so starts are unique), in rising order. Read with

@@ -94,6 +94,7 @@ void internal::AssessInto(const KnowledgeBase& kbase, const Request& request, As
   a.ref = request.ref;
   a.kb_version = kb.version;
   a.kb = &kbase;
+  a.call = &kbase.call_numbers();
 
   // Flags and the disposition.
   fired.resize(kb.flags.size());

@@ -52,6 +52,7 @@ template <class A> void Fields(A& a, ConsistencyRule& c) { a(c.error_if, c.path,
 template <class A> void Fields(A& a, Applicability& p) { a(p.slot, p.asked_when, p.otherwise, p.reads); }
 template <class A> void Fields(A& a, DispositionText& d) { a(d.label, d.summary); }
 template <class A> void Fields(A& a, OpenItem& o) { a(o.id, o.text, o.sources); }
+template <class A> void Fields(A& a, CallNumbers& c) { a(c.country, c.emergency, c.urgent); }
 template <class A> void Fields(A& a, HistoryTexts& h) {
   a(h.score_change, h.pain_back, h.pain_legs, h.hydration_change, h.status_names, h.overdue, h.course_back,
     h.course_legs, h.sources);
@@ -67,7 +68,7 @@ template <class A> void Fields(A& a, CompiledKb& k) {
     k.weight_slot, k.pre_weight_slot, k.keeps_fluids_down_slot, k.static_slots, k.history_slot, k.program.code,
     k.program.sum_slots, k.definitions, k.consistency, k.applicability, k.dispositions, k.flags, k.hydration, k.medicines,
     k.mechanisms, k.pain_regions, k.self_care, k.expected, k.review, k.sources, k.interview, k.history,
-    k.open_for_review, k.condition_text);
+    k.open_for_review, k.condition_text, k.call_numbers, k.call_sources);
 }
 
 template <class T> struct IsVector : std::false_type {};

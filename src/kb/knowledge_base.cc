@@ -30,6 +30,12 @@ std::string_view FindingTypeId(FindingType t) {
   return "bool";
 }
 
+bool IsCallNumber(std::string_view s) {
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  if (s.size() < 2 || s.size() > 15) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 KnowledgeBase::KnowledgeBase(std::unique_ptr<internal::CompiledKb> impl) : impl_(std::move(impl)) {}
 KnowledgeBase::~KnowledgeBase() = default;
 
@@ -83,6 +89,20 @@ std::string KnowledgeBase::ImageForTesting() const { return internal::WriteKbIma
 
 const std::string& KnowledgeBase::version() const { return impl_->version; }
 const std::vector<FindingSpec>& KnowledgeBase::findings() const { return impl_->findings; }
+const CallNumbers& KnowledgeBase::call_numbers() const { return impl_->call_numbers; }
+
+std::shared_ptr<const KnowledgeBase> KnowledgeBase::WithCallNumbers(const CallNumbers& numbers) const {
+  // A copy leaves the derived caches empty (DerivedCache), so nothing
+  // rendered from this knowledge base's numbers is reused.
+  auto copy = std::make_unique<internal::CompiledKb>(*impl_);
+  CallNumbers& call = copy->call_numbers;
+  const bool changed = (!numbers.emergency.empty() && numbers.emergency != call.emergency) ||
+                       (!numbers.urgent.empty() && numbers.urgent != call.urgent);
+  if (!numbers.emergency.empty()) call.emergency = numbers.emergency;
+  if (!numbers.urgent.empty()) call.urgent = numbers.urgent;
+  if (changed) call.country.clear();
+  return std::shared_ptr<const KnowledgeBase>(new KnowledgeBase(std::move(copy)));
+}
 
 int KnowledgeBase::FindingIndex(std::string_view id) const {
   auto it = impl_->finding_index.find(id);

@@ -23,7 +23,7 @@ namespace {
 constexpr std::string_view kTopKeys[] = {
     "version", "sources", "dispositions", "findings", "consistency", "definitions", "hydration",
     "flags", "medicines", "mechanisms", "pain_types", "self_care", "follow_up", "interview", "history",
-    "open_for_review"};
+    "open_for_review", "call_numbers"};
 
 // A top-level section and the file it came from. `reader` is null when the
 // section is absent (a default YAML::Node is a defined null node, so the node
@@ -72,6 +72,7 @@ class Loader {
     NT_RETURN_IF_ERROR(LoadInterview());
     NT_RETURN_IF_ERROR(LoadHistory());
     NT_RETURN_IF_ERROR(LoadOpenForReview());
+    NT_RETURN_IF_ERROR(LoadCallNumbers());
     if (rule_count_ > limits_.max_rules) {
       return Status::InvalidArgument(fmt::format("the knowledge base has {} rules; the limit is {}",
                                                  rule_count_, limits_.max_rules));
@@ -864,6 +865,26 @@ class Loader {
       kb_->open_for_review.push_back(std::move(o));
     }
     return Status::Ok();
+  }
+
+  // kb.yaml `call_numbers` (optional): the phone numbers a person is told to
+  // call, with the country they belong to and the sources that give them.
+  Status LoadCallNumbers() {
+    Section s = Get("call_numbers");
+    if (!s.reader) return Status::Ok();
+    const YamlReader& r = *s.reader;
+    NT_RETURN_IF_ERROR(r.CheckMap(s.node, {"country", "emergency", "urgent", "sources"},
+                                  {"country", "emergency", "urgent", "sources"}));
+    CallNumbers& c = kb_->call_numbers;
+    NT_RETURN_IF_ERROR(r.String(s.node, "country", true, &c.country));
+    for (auto [key, out] : {std::pair{"emergency", &c.emergency}, std::pair{"urgent", &c.urgent}}) {
+      NT_RETURN_IF_ERROR(r.String(s.node, key, true, out));
+      if (!IsCallNumber(*out)) {
+        return r.Error(s.node[key], fmt::format("'{}' is not a phone number (2 to 15 digits, optionally after '+')",
+                                                *out));
+      }
+    }
+    return SourcesOf(r, s.node, &kb_->call_sources);
   }
 
   Status CheckPolicy() {

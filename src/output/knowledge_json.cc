@@ -248,6 +248,17 @@ std::string KnowledgeJson(const KnowledgeBase& kb) {
   Sources(w, k.hydration.sources);
   w.EndObject();
 
+  // The numbers to call (empty when the knowledge base sets none).
+  if (!k.call_numbers.emergency.empty() || !k.call_numbers.urgent.empty()) {
+    w.Key("call");
+    w.BeginObject();
+    OptionalField(w, "country", k.call_numbers.country);
+    OptionalField(w, "emergency", k.call_numbers.emergency);
+    OptionalField(w, "urgent", k.call_numbers.urgent);
+    Sources(w, k.call_sources);
+    w.EndObject();
+  }
+
   w.Key("sources");
   w.BeginArray();
   for (const auto& [id, cite] : k.sources) {

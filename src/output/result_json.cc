@@ -320,6 +320,24 @@ void WriteUnanswered(Out& o, const UnansweredItem& u) {
   o.Raw("}");
 }
 
+// The numbers to call for help (the knowledge base's, or a deployment's):
+// left out when there are none.
+void WriteCall(Out& o, const CallNumbers& c) {
+  if (c.emergency.empty() && c.urgent.empty()) return;
+  o.Raw(",\"call\":{");
+  const char* comma = "";
+  for (auto [key, value] : {std::pair{"country", &c.country}, std::pair{"emergency", &c.emergency},
+                            std::pair{"urgent", &c.urgent}}) {
+    if (value->empty()) continue;
+    o.Raw(comma);
+    o.Raw("\"");
+    o.Raw(key);
+    o.StrField("\":", *value);
+    comma = ",";
+  }
+  o.Raw("}");
+}
+
 }  // namespace
 
 std::string ToJson(const Assessment& a) {
@@ -355,6 +373,7 @@ void internal::AppendJson(const Assessment& a, std::string* out) {
   ArrayField(o, ",\"safety_net\":", a.safety_net, WriteSafetyNetItem);
   ArrayField(o, ",\"safety_net_more\":", a.safety_net_more, WriteSafetyNetItem);
   ArrayField(o, ",\"unanswered\":", a.unanswered, WriteUnanswered);
+  if (a.call != nullptr) WriteCall(o, *a.call);
   o.StrField(",\"knowledge_base\":{\"version\":", a.kb_version);
   o.ListField(",\"rules_fired\":", a.rules_fired);
   o.Raw("}}");

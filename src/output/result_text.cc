@@ -1,8 +1,10 @@
-// ToText: the result for a person at a terminal.
+// ToText: the result for a person at a terminal; ToTextSummary: the same in
+// one screen, for the end of the terminal interview.
 //
 // Plain words, 78 columns, most important first: a banner with the
-// disposition, then one section per part of the result, each left out when it
-// would be empty. Every piece of text from the knowledge base or the request
+// disposition, then why (the warning signs found), what to do now, fluids,
+// pain relief, why it hurts, what to expect, when to get help and the open
+// questions, each left out when it would be empty. Every piece of text from the knowledge base or the request
 // is sanitised before it is printed, because a control character in it
 // (an escape sequence in a `ref`, say) could otherwise drive the terminal;
 // without colour the output holds no escape codes at all.
@@ -256,7 +258,7 @@ class TextOut {
 
   std::string Take() { return std::move(out_); }
 
- private:
+  // One line as is (REQUIRES: sanitised, no line feed), styled with colour.
   void Styled(std::string_view line, std::string_view style) {
     const bool styled = color_ && !style.empty() && !line.empty();
     if (styled) out_.append(style);
@@ -265,6 +267,7 @@ class TextOut {
     out_.push_back('\n');
   }
 
+ private:
   bool color_;
   std::string out_;
 };
@@ -310,7 +313,7 @@ void WriteFlags(TextOut& t, const Assessment& a) {
 
 void WriteSelfCare(TextOut& t, const Assessment& a) {
   if (!a.self_care.empty()) {
-    t.Heading("What to do");
+    t.Heading("What to do now");
     for (const TextItem& item : a.self_care) t.Bullet(item.text);
   }
   // Emergency and urgent: home care only once a doctor or nurse has seen them.
@@ -459,16 +462,94 @@ void WriteQuestions(TextOut& t, const Assessment& a) {
   }
 }
 
+// Most serious first; the engine's order is kept within a level.
+std::vector<const SafetyNetItem*> SafetyNetBySeverity(const Assessment& a) {
+  std::vector<const SafetyNetItem*> items;
+  items.reserve(a.safety_net.size());
+  for (const SafetyNetItem& s : a.safety_net) items.push_back(&s);
+  std::stable_sort(items.begin(), items.end(), [](const SafetyNetItem* x, const SafetyNetItem* y) {
+    return static_cast<int>(x->level) > static_cast<int>(y->level);
+  });
+  return items;
+}
+
+// "Call 999 for an ambulance. Call 111 for urgent advice.", or "" when the
+// assessment has no knowledge base or it sets no numbers.
+std::string CallLine(const Assessment& a) {
+  if (a.call == nullptr) return std::string();
+  const CallNumbers& c = *a.call;
+  std::string line;
+  if (!c.emergency.empty()) {
+    line += a.disposition == Level::kEmergency ? fmt::format("Call {} now for an ambulance.", c.emergency)
+                                               : fmt::format("Emergency: call {} for an ambulance.", c.emergency);
+  }
+  if (!c.urgent.empty()) {
+    if (!line.empty()) line += ' ';
+    line += fmt::format("Urgent advice: call {}.", c.urgent);
+  }
+  return line;
+}
+
 }  // namespace
+
+std::string ToTextSummary(const Assessment& a, bool color) {
+  TextOut t(color);
+  const std::string_view style = LevelStyle(a.disposition);
+  const bool emergency = a.disposition == Level::kEmergency;
+  const std::string edge(kWidth, emergency ? '!' : '=');
+  std::vector<std::string> body;  // wrapped lines between the edges
+  auto add = [&body](std::string_view text, std::string_view first, std::string_view rest) {
+    for (std::string& l : Wrap(Sanitize(text), first, rest, kWidth)) body.push_back(std::move(l));
+  };
+  add(a.disposition_label.empty() ? LevelWord(a.disposition) : a.disposition_label, "  ", "  ");
+  const size_t label_lines = body.size();
+  add(a.summary, "  ", "  ");
+  std::string why;
+  for (const FlagHit& f : a.flags) why += fmt::format("{}{}", why.empty() ? "" : "; ", f.title);
+  add(why.empty() ? std::string("Why: we found no warning signs in your answers.")
+                  : fmt::format("Why: {}.", why),
+      "  ", "       ");
+  add(CallLine(a), "  ", "  ");
+  // The safety net, most serious first, while the summary fits one screen
+  // (kMaxSummaryLines with the edges and the closing line).
+  constexpr size_t kMaxSummaryLines = 30;
+  const std::vector<const SafetyNetItem*> net = SafetyNetBySeverity(a);
+  std::vector<std::vector<std::string>> signs;
+  size_t used = body.size() + 4;  // two edges, the safety-net heading, the closing line
+  for (const SafetyNetItem* s : net) {
+    std::vector<std::string> lines = Wrap(Sanitize(s->text), "  * ", "    ", kWidth);
+    if (used + lines.size() + 1 > kMaxSummaryLines) break;  // + 1: the "more" line
+    used += lines.size();
+    signs.push_back(std::move(lines));
+  }
+  t.Styled(edge, style);
+  for (size_t i = 0; i < body.size(); ++i) t.Styled(body[i], i < label_lines ? style : std::string_view());
+  if (!signs.empty()) {
+    t.Styled("  Get help if:", kBold);
+    for (size_t i = 0; i < signs.size(); ++i) {
+      const std::string_view sign_style =
+          net[i]->level == Level::kEmergency ? LevelStyle(Level::kEmergency) : std::string_view();
+      for (const std::string& l : signs[i]) t.Styled(l, sign_style);
+    }
+    if (signs.size() < net.size()) {
+      const size_t more = net.size() - signs.size();
+      t.Styled(fmt::format("    ... and {} more {} under \"Get help if\" above.", more, Plural(more, "sign", "signs")),
+             {});
+    }
+  }
+  t.Styled("  This is not a diagnosis. Scroll up for the full advice.", {});
+  t.Styled(edge, style);
+  return t.Take();
+}
 
 std::string ToText(const Assessment& a, bool color) {
   TextOut t(color);
   t.Banner(a);
   WriteFlags(t, a);
   WriteSelfCare(t, a);
-  WriteWhy(t, a);
   WriteFluids(t, a);
   WriteMedicines(t, a);
+  WriteWhy(t, a);
   WriteExpect(t, a);
   WriteSafetyNet(t, a);
   WriteQuestions(t, a);

@@ -8,24 +8,12 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { newPage, DESKTOP } = require('./helpers/browser');
 const { useServerAndBrowser } = require('./helpers/fixture');
+const { axeViolations } = require('./helpers/axe');
 const { walkStates } = require('./helpers/walk');
 const ui = require('./helpers/ui');
 
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
 const env = useServerAndBrowser();
-
-// axe in the page (evaluated through the DevTools protocol, so the page's
-// Content-Security-Policy stays on), then the violations in a readable form.
-async function axeViolations(page) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate((tags) => window.axe.run(document, {
-    runOnly: { type: 'tag', values: tags },
-    resultTypes: ['violations'],
-  }), TAGS);
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} — ${n.failureSummary.replace(/\s+/g, ' ')}`).join('\n    ')}`);
-}
 
 async function ownRules(page) {
   return page.evaluate(() => {

@@ -67,7 +67,7 @@ test('a back-pain interview reaches a self-care result', { timeout: 60000 }, asy
     assert.equal(await box.getAttribute('data-disposition'), 'self_care');
     assert.match(await box.textContent(), /Self-care at home/);
     const headings = await page.locator('main h2').allTextContents();
-    for (const h of ['What to do', 'Fluids', 'Pain relief and medicines', 'What to expect', 'When to get help']) {
+    for (const h of ['What to do now', 'Fluids', 'Pain relief and medicines', 'What to expect', 'When to get help']) {
       assert.ok(headings.includes(h), `missing section "${h}" in ${JSON.stringify(headings)}`);
     }
     const paracetamol = page.locator('[data-medicine="paracetamol"]');

@@ -13,14 +13,12 @@
 
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
 const path = require('node:path');
 const { newPage, screenshotDir, PHONE, DESKTOP } = require('./helpers/browser');
 const { useServerAndBrowser } = require('./helpers/fixture');
+const { axeViolations } = require('./helpers/axe');
 const ui = require('./helpers/ui');
 
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 const NARROW_PHONE = { width: 360, height: 740 };
 
 // Signs that could mean an emergency, asked every day (knowledge/findings.yaml:
@@ -32,15 +30,6 @@ const WARNING_SIGNS = [
 ];
 
 const env = useServerAndBrowser();
-
-async function axeViolations(page) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
-  const result = await page.evaluate((tags) => window.axe.run(document, {
-    runOnly: { type: 'tag', values: tags },
-    resultTypes: ['violations'],
-  }), TAGS);
-  return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join('; ')})`);
-}
 
 async function setDay(page, iso) {
   await page.clock.setFixedTime(new Date(`${iso}T12:00:00Z`));

@@ -211,9 +211,12 @@ TEST_P(StoreTest, AppendCheckinReplacesTheLastCheckinOfTheSameDate) {
   EXPECT_EQ(db_->QueryIntForTesting("SELECT COUNT(*) FROM checkins"), 2);
 
   // Not the last check-in, or another date: InvalidArgument, nothing written.
-  for (const auto& [replaces, date] : {std::pair<int64_t, std::string>{1, "2025-01-02"},
-                                       std::pair<int64_t, std::string>{2, "2025-01-04"},
-                                       std::pair<int64_t, std::string>{7, "2025-01-03"}}) {
+  for (const auto& bad_case : {std::pair<int64_t, std::string>{1, "2025-01-02"},
+                               std::pair<int64_t, std::string>{2, "2025-01-04"},
+                               std::pair<int64_t, std::string>{7, "2025-01-03"}}) {
+    // Named copies: clang (the ASan build) cannot capture structured bindings.
+    const int64_t replaces = bad_case.first;
+    const std::string& date = bad_case.second;
     SCOPED_TRACE(fmt::format("replaces {} dated {}", replaces, date));
     Result<CheckinRecord> bad = store_->AppendCheckin(
         EpisodeId(1), [&](const EpisodeRecord&, const std::vector<CheckinRecord>&) -> Result<CheckinRecord> {

@@ -242,8 +242,12 @@ Status ValidateCheckin(const CheckinRecord& c) {
   return CheckJson("checkin.result_json", c.result_json);
 }
 
-Status ValidateReplacement(const CheckinRecord& c, const std::vector<CheckinRecord>& before) {
-  if (c.replaces == 0) return Status::Ok();
+Status PlaceCheckin(CheckinRecord* checkin, const std::vector<CheckinRecord>& before) {
+  const CheckinRecord& c = *checkin;
+  if (c.replaces == 0) {
+    checkin->seq = before.empty() ? 1 : before.back().seq + 1;
+    return Status::Ok();
+  }
   if (before.empty() || c.replaces != before.back().seq) {
     return Status::InvalidArgument(fmt::format(
         "checkin.replaces: {} is not the episode's last check-in ({})", c.replaces,
@@ -254,6 +258,7 @@ Status ValidateReplacement(const CheckinRecord& c, const std::vector<CheckinReco
         "checkin.replaces: check-in {} is dated {}, not {}", c.replaces, before.back().date,
         Quote(c.date)));
   }
+  checkin->seq = c.replaces;
   return Status::Ok();
 }
 

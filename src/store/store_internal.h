@@ -33,9 +33,11 @@ Status ValidateEpisode(const EpisodeRecord& episode);
 // The same for a check-in (its seq is ignored); `day` must be finite and the
 // disposition one of "emergency", "urgent", "routine", "self_care".
 Status ValidateCheckin(const CheckinRecord& checkin);
-// InvalidArgument unless `checkin.replaces` is 0 or names the last of
-// `before` with the same date (store.h, AppendCheckin).
-Status ValidateReplacement(const CheckinRecord& checkin, const std::vector<CheckinRecord>& before);
+// Where a check-in goes after `before` (store.h, AppendCheckin): sets
+// checkin->seq to the next number, or to `replaces` when that names the last
+// of `before` with the same date. InvalidArgument (seq untouched) for any
+// other `replaces`. Each store then writes the row with one upsert.
+Status PlaceCheckin(CheckinRecord* checkin, const std::vector<CheckinRecord>& before);
 
 // The start of a caller-supplied id, printable, for an error message.
 std::string QuoteForMessage(std::string_view s);

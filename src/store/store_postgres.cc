@@ -191,21 +191,14 @@ class PostgresStore final : public Store {
       if (!made.ok()) return made.status();  // tx's destructor rolls back
       CheckinRecord c = std::move(made).value();
       if (Status s = ValidateCheckin(c); !s.ok()) return s;
-      if (Status s = ValidateReplacement(c, before); !s.ok()) return s;
-      if (c.replaces != 0) {
-        c.seq = c.replaces;
-        tx.exec_params(
-            "UPDATE checkins SET date = $1, day = $2, request_json = $3, result_json = $4, "
-            "disposition = $5, created_at = $6 WHERE episode_id = $7 AND seq = $8",
-            c.date, c.day, c.request_json, c.result_json, c.disposition, c.created_at, episode_id,
-            c.seq);
-        tx.commit();
-        return c;
-      }
-      c.seq = before.empty() ? 1 : before.back().seq + 1;
+      if (Status s = PlaceCheckin(&c, before); !s.ok()) return s;
+      // A new seq inserts; a replacement (PlaceCheckin: the last row) updates it.
       tx.exec_params(
           "INSERT INTO checkins (episode_id, seq, date, day, request_json, result_json, "
-          "disposition, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+          "disposition, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+          "ON CONFLICT (episode_id, seq) DO UPDATE SET date = excluded.date, day = excluded.day, "
+          "request_json = excluded.request_json, result_json = excluded.result_json, "
+          "disposition = excluded.disposition, created_at = excluded.created_at",
           episode_id, c.seq, c.date, c.day, c.request_json, c.result_json, c.disposition,
           c.created_at);
       tx.commit();  // synchronous_commit: durable once this returns

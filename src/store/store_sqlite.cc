@@ -198,46 +198,30 @@ class SqliteStore final : public Store {
       if (!made.ok()) return made.status();  // rolled back: nothing written
       CheckinRecord c = std::move(made).value();
       if (Status s = ValidateCheckin(c); !s.ok()) return s;
-      if (Status s = ValidateReplacement(c, before); !s.ok()) return s;
-      if (c.replaces != 0) {
-        c.seq = c.replaces;
-        {
-          SQLite::Statement update(*db_,
-                                   "UPDATE checkins SET date = ?, day = ?, request_json = ?, "
-                                   "result_json = ?, disposition = ?, created_at = ? "
-                                   "WHERE episode_id = ? AND seq = ?");
-          update.bind(1, c.date);
-          update.bind(2, c.day);
-          update.bind(3, c.request_json);
-          update.bind(4, c.result_json);
-          update.bind(5, c.disposition);
-          update.bind(6, c.created_at);
-          update.bind(7, episode_id);
-          update.bind(8, c.seq);
-          update.exec();
-        }
-        tx.commit();
-        return c;
-      }
-      c.seq = before.empty() ? 1 : before.back().seq + 1;
+      if (Status s = PlaceCheckin(&c, before); !s.ok()) return s;
       // Each statement is finished before the commit: one still open keeps the
       // connection in a read transaction after COMMIT, and the automatic WAL
       // checkpoint that COMMIT runs then fails (silently), so the WAL would
       // grow without end and every read get slower.
       {
-        SQLite::Statement insert(*db_,
-                                 "INSERT INTO checkins (episode_id, seq, date, day, request_json, "
-                                 "result_json, disposition, created_at) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        insert.bind(1, episode_id);
-        insert.bind(2, c.seq);
-        insert.bind(3, c.date);
-        insert.bind(4, c.day);
-        insert.bind(5, c.request_json);
-        insert.bind(6, c.result_json);
-        insert.bind(7, c.disposition);
-        insert.bind(8, c.created_at);
-        insert.exec();
+        // A new seq inserts; a replacement (PlaceCheckin: the last row) updates it.
+        SQLite::Statement write(*db_,
+                                "INSERT INTO checkins (episode_id, seq, date, day, request_json, "
+                                "result_json, disposition, created_at) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                                "ON CONFLICT (episode_id, seq) DO UPDATE SET date = excluded.date, "
+                                "day = excluded.day, request_json = excluded.request_json, "
+                                "result_json = excluded.result_json, "
+                                "disposition = excluded.disposition, created_at = excluded.created_at");
+        write.bind(1, episode_id);
+        write.bind(2, c.seq);
+        write.bind(3, c.date);
+        write.bind(4, c.day);
+        write.bind(5, c.request_json);
+        write.bind(6, c.result_json);
+        write.bind(7, c.disposition);
+        write.bind(8, c.created_at);
+        write.exec();
       }
       tx.commit();  // WAL + synchronous=FULL: durable once this returns
       return c;
